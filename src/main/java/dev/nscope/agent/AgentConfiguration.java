@@ -1,0 +1,45 @@
+package dev.nscope.agent;
+
+import dev.nscope.scan.Scanner;
+import dev.nscope.web.ContainersEndpoint;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+/** Wires the core into Spring: one scanner, one snapshot store, and (in agent mode) the scheduler. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(NscopeProperties.class)
+public class AgentConfiguration {
+
+    /** Lazy: the CLI validates its options first and then asks for it. */
+    @Bean
+    @Lazy
+    Scanner scanner(NscopeProperties properties) {
+        return AgentSettings.scanner(properties);
+    }
+
+    @Bean
+    SnapshotStore snapshotStore() {
+        return new SnapshotStore();
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    ScanService scanService(Scanner scanner, SnapshotStore store, NscopeProperties properties) {
+        return new ScanService(scanner, store, properties.getScanInterval());
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    ContainersEndpoint containersEndpoint(SnapshotStore store) {
+        return new ContainersEndpoint(store);
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    ScannerHealthIndicator scannerHealthIndicator(ScanService service, SnapshotStore store) {
+        return new ScannerHealthIndicator(service, store);
+    }
+}

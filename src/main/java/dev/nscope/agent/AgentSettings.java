@@ -1,0 +1,58 @@
+package dev.nscope.agent;
+
+import dev.nscope.container.RuntimeDirs;
+import dev.nscope.host.HostPaths;
+import dev.nscope.host.InvalidHostPathException;
+import dev.nscope.rules.RuleCatalog;
+import dev.nscope.scan.Scanner;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** Checks {@link NscopeProperties} and builds the core objects from them; every failure is one clear line. */
+public final class AgentSettings {
+    private AgentSettings() {
+    }
+
+    public static void validate(NscopeProperties p) {
+        if (p.getScanInterval() == null || p.getScanInterval().isNegative() || p.getScanInterval().isZero()) {
+            throw new InvalidConfigurationException("nscope.scan-interval must be positive (got " + p.getScanInterval() + ")");
+        }
+        if (p.getScanInterval().compareTo(Duration.ofMillis(100)) < 0) {
+            throw new InvalidConfigurationException("nscope.scan-interval must be at least 100ms (got " + p.getScanInterval() + ")");
+        }
+        if (p.getPid1().getZombieGrace() == null || p.getPid1().getZombieGrace().isNegative()) {
+            throw new InvalidConfigurationException("nscope.pid1.zombie-grace must not be negative (got " + p.getPid1().getZombieGrace() + ")");
+        }
+        for (String id : p.getRules().getDisabled()) {
+            if (!RuleCatalog.ALL.contains(id)) {
+                throw new InvalidConfigurationException("nscope.rules.disabled: unknown rule '" + id + "' (known: "
+                        + String.join(", ", RuleCatalog.ALL) + ")");
+            }
+        }
+    }
+
+    public static HostPaths hostPaths(NscopeProperties p) {
+        HostPaths paths = new HostPaths(p.getProcfs(), p.getSysfs());
+        try {
+            paths.validate();
+        } catch (InvalidHostPathException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+        return paths;
+    }
+
+    public static RuntimeDirs runtimeDirs(NscopeProperties p) {
+        NscopeProperties.RuntimeState r = p.getRuntime();
+        return new RuntimeDirs(r.getDockerRoot(), r.getContainerdState(), List.copyOf(r.getContainersStorage()), r.getUserRuntimeDir());
+    }
+
+    /** A scanner for validated properties. */
+    public static Scanner scanner(NscopeProperties p) {
+        validate(p);
+        HostPaths paths = hostPaths(p);
+        return new Scanner(paths, runtimeDirs(p), Set.copyOf(p.getRules().getDisabled()), Clock.systemUTC());
+    }
+}

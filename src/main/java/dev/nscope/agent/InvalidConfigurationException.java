@@ -1,0 +1,8 @@
+package dev.nscope.agent;
+
+/** Configuration nscope cannot run with; the message is one line for the user. */
+public class InvalidConfigurationException extends RuntimeException {
+    public InvalidConfigurationException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.nscope.agent;
+
+import dev.nscope.scan.ContainerSnapshot;
+import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.scan.Scanner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs the scanner every {@code nscope.scan-interval} on one background thread and publishes each
+ * snapshot. The first scan runs at start, before the web server takes requests, so the endpoints never
+ * serve an empty answer.
+ */
+public class ScanService implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ScanService.class);
+
+    private final Scanner scanner;
+    private final SnapshotStore store;
+    private final Duration interval;
+    private final AtomicLong failures = new AtomicLong();
+    private volatile long lastSuccessNanos;
+    private ScheduledExecutorService executor;
+    private volatile boolean running;
+    private List<String> loggedWarnings = List.of();
+
+    public ScanService(Scanner scanner, SnapshotStore store, Duration interval) {
+        this.scanner = scanner;
+        this.store = store;
+        this.interval = interval;
+    }
+
+    /** One scan, published; a failure is logged and counted, never thrown. */
+    public void runOnce() {
+        try {
+            ScanSnapshot s = scanner.scan();
+            store.publish(s);
+            lastSuccessNanos = System.nanoTime();
+            if (!s.node().warnings().equals(loggedWarnings)) {
+                loggedWarnings = s.node().warnings();
+                loggedWarnings.forEach(w -> log.warn("{}", w));
+            }
+        } catch (RuntimeException | Error e) {
+            failures.incrementAndGet();
+            log.error("scan failed", e);
+        }
+    }
+
+    @Override
+    public void start() {
+        runOnce();
+        ScanSnapshot s = store.latest();
+        if (s != null) {
+            log.info("first scan: {} processes, {} containers {} in {} ms (cgroup {}); scanning every {}",
+                    s.node().processes(), s.containers().size(), byRuntime(s.containers()), s.node().scanMillis(),
+                    s.node().cgroupVersion().label(), interval);
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nscope-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        executor.scheduleWithFixedDelay(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    private static Map<String, Integer> byRuntime(List<ContainerSnapshot> cs) {
+        Map<String, Integer> m = new TreeMap<>();
+        for (ContainerSnapshot c : cs) {
+            m.merge(c.runtime().label(), 1, Integer::sum);
+        }
+        return m;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Before the web server (which starts in a later phase), so the first snapshot is there. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE / 2;
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    /** Nanos (System.nanoTime) of the last successful scan, 0 before the first. */
+    public long lastSuccessNanos() {
+        return lastSuccessNanos;
+    }
+}

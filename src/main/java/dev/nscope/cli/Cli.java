@@ -1,0 +1,88 @@
+package dev.nscope.cli;
+
+import dev.nscope.agent.InvalidConfigurationException;
+import dev.nscope.agent.NscopeProperties;
+import dev.nscope.scan.Scanner;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * Runs a one-shot command ({@code scan}, {@code bench}) in a Spring context without a web server, so
+ * properties bind exactly as for the agent. Errors are one line on stderr: exit 2 for configuration,
+ * 1 for anything else.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static int run(Class<?> application, CommandLine cl, PrintStream out, PrintStream err) {
+        SpringApplicationBuilder b = new SpringApplicationBuilder(application)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .properties(Map.of("logging.level.root", "WARN", "logging.level.dev.nscope", "WARN"));
+        try (ConfigurableApplicationContext ctx = b.run(cl.springArgs().toArray(String[]::new))) {
+            Scanner scanner = ctx.getBean(Scanner.class);
+            NscopeProperties props = ctx.getBean(NscopeProperties.class);
+            return switch (cl.mode()) {
+                case SCAN -> new ScanCommand(scanner, jsonMapper(ctx), props.getPid1().getZombieGrace()).run(cl.format(), out);
+                case BENCH -> new BenchCommand(scanner).run(cl.passes(), out);
+                default -> throw new IllegalStateException(cl.mode().name());
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("nscope: interrupted");
+            return 1;
+        } catch (RuntimeException e) {
+            String config = configurationProblem(e);
+            if (config != null) {
+                err.println("nscope: " + config);
+                return 2;
+            }
+            err.println("nscope: " + e);
+            return 1;
+        }
+    }
+
+    /** The JSON mapper the actuator endpoint uses, so {@code scan --format=json} prints the same document. */
+    static JsonMapper jsonMapper(ConfigurableApplicationContext ctx) {
+        ObjectProvider<EndpointJsonMapper> endpoint = ctx.getBeanProvider(EndpointJsonMapper.class);
+        EndpointJsonMapper m = endpoint.getIfAvailable();
+        if (m != null) {
+            return m.get();
+        }
+        return ctx.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
+    }
+
+    /** The one-line message of a configuration failure anywhere in the cause chain, or null. */
+    public static String configurationProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidConfigurationException) {
+                return t.getMessage();
+            }
+            if (t instanceof BindException be) {
+                Throwable reason = be.getCause();
+                while (reason != null && reason.getCause() != null && reason.getMessage() == null) {
+                    reason = reason.getCause();
+                }
+                return "invalid value for " + be.getName()
+                        + (be.getProperty() != null ? " ('" + be.getProperty().getValue() + "')" : "")
+                        + (reason != null && reason.getMessage() != null ? ": " + oneLine(reason.getMessage()) : "");
+            }
+        }
+        return null;
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*\\n\\s*", "; ").trim();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.nscope.container;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where the runtimes keep their state (read-only; in the DaemonSet, host paths mounted at the same place).
+ *
+ * @param dockerRoot         Docker's data root: {@code containers/<id>/config.v2.json}
+ * @param containerdState    containerd's state dir: {@code io.containerd.runtime.v2.task/<ns>/<id>/config.json}
+ * @param containersStorage  containers/storage roots of CRI-O and podman: {@code overlay-containers/<id>/userdata/config.json}
+ * @param userRuntimeDir     the parent of users' XDG runtime dirs, for rootless podman: {@code <uid>/containers/…}
+ */
+public record RuntimeDirs(Path dockerRoot, Path containerdState, List<Path> containersStorage, Path userRuntimeDir) {
+    public static RuntimeDirs defaults() {
+        return new RuntimeDirs(Path.of("/var/lib/docker"), Path.of("/run/containerd"),
+                List.of(Path.of("/run/containers/storage"), Path.of("/var/lib/containers/storage")), Path.of("/run/user"));
+    }
+}

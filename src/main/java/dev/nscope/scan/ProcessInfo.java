@@ -1,0 +1,85 @@
+package dev.nscope.scan;
+
+import dev.nscope.cgroup.CgroupPaths;
+import dev.nscope.container.CgroupClaim;
+import dev.nscope.container.GroupableProcess;
+import dev.nscope.proc.Namespaces;
+import dev.nscope.proc.ProcStat;
+import dev.nscope.proc.ProcStatus;
+
+/**
+ * One process as the scanner knows it, kept between passes (the cache entry of {@link ProcessTable}).
+ * What cannot change for a process (its NSpid chain) or changes only with {@code setns}/{@code exec}
+ * (namespaces) is read once per identity (pid, start time); {@code stat} and {@code cgroup} are read
+ * every pass. Only the scanning thread mutates it; snapshots copy what they need.
+ */
+public final class ProcessInfo implements GroupableProcess {
+    final int pid;
+    final long startTime;
+    ProcStat stat;
+    ProcStatus status;
+    int[] nsPid;
+    Namespaces namespaces = Namespaces.none();
+    byte[] cgroupBytes;
+    CgroupPaths cgroups;
+    CgroupClaim claim;
+    /** The pass that last saw it; entries not seen in a pass are dropped. */
+    long seenInPass;
+    /** The pass whose namespace links were last read (links are re-checked on a slow rotation). */
+    long nsReadInPass;
+    String exe;
+    boolean exeRead;
+
+    ProcessInfo(int pid, long startTime) {
+        this.pid = pid;
+        this.startTime = startTime;
+    }
+
+    @Override
+    public int pid() {
+        return pid;
+    }
+
+    @Override
+    public long startTime() {
+        return startTime;
+    }
+
+    @Override
+    public int[] nsPid() {
+        return nsPid;
+    }
+
+    @Override
+    public Namespaces namespaces() {
+        return namespaces;
+    }
+
+    @Override
+    public CgroupClaim claim() {
+        return claim;
+    }
+
+    public ProcStat stat() {
+        return stat;
+    }
+
+    /** The status read when this identity was first seen (or last re-checked); masks may be stale. */
+    public ProcStatus status() {
+        return status;
+    }
+
+    public CgroupPaths cgroups() {
+        return cgroups;
+    }
+
+    /** The pid inside its own pid namespace (last NSpid entry), or the pid when unknown. */
+    public int innermostPid() {
+        return nsPid == null || nsPid.length == 0 ? pid : nsPid[nsPid.length - 1];
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessInfo[" + pid + " " + (stat == null ? "?" : stat.comm()) + "]";
+    }
+}

@@ -1,0 +1,234 @@
+package dev.nscope.scan;
+
+import dev.nscope.cgroup.CgroupLayout;
+import dev.nscope.cgroup.CgroupNamespaceRoots;
+import dev.nscope.cgroup.CgroupPaths;
+import dev.nscope.cgroup.Hierarchy;
+import dev.nscope.container.CgroupClaim;
+import dev.nscope.container.CgroupPathRecognizer;
+import dev.nscope.host.ErrorCounts;
+import dev.nscope.host.ErrorKind;
+import dev.nscope.host.FileBytes;
+import dev.nscope.host.HostPaths;
+import dev.nscope.host.KernelErrors;
+import dev.nscope.host.MalformedFileException;
+import dev.nscope.host.Pids;
+import dev.nscope.proc.NamespaceLink;
+import dev.nscope.proc.NamespaceType;
+import dev.nscope.proc.Namespaces;
+import dev.nscope.proc.ProcCgroup;
+import dev.nscope.proc.ProcStat;
+import dev.nscope.proc.ProcStatus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The processes of the host, read from {@code ${procfs}} and kept between passes.
+ *
+ * <p>Per pass and pid: {@code stat} (state, threads, CPU, and the start time that with the pid is the
+ * identity) and {@code cgroup} (a process can be moved). For a new identity, or one whose command
+ * changed (an {@code exec}, as after {@code nsenter} or {@code runc exec}), also {@code status} (the
+ * NSpid chain) and the eight namespace links. Links are also re-read on a slow rotation
+ * ({@link #NS_RECHECK_PASSES}) to catch a {@code setns} without {@code exec}. {@code cgroup} contents
+ * are interned: processes with the same bytes share one parsed, recognised {@link CgroupPaths}.
+ * Kernel threads live in the root cgroup and the host's namespaces; only {@code stat} is read for them.
+ */
+public final class ProcessTable {
+    static final int NS_RECHECK_PASSES = 64;
+
+    private final HostPaths paths;
+    private final CgroupLayout layout;
+    private final CgroupPathRecognizer recognizer;
+    private CgroupNamespaceRoots roots;
+    private final FileBytes buf = new FileBytes();
+    private final Map<Integer, ProcessInfo> byPid = new HashMap<>();
+    private final Map<ContentKey, Membership> memberships = new HashMap<>();
+    private long pass;
+
+    /** A parsed and recognised cgroup file content. */
+    record Membership(CgroupPaths paths, CgroupClaim claim) {
+    }
+
+    public ProcessTable(HostPaths paths, CgroupLayout layout, CgroupNamespaceRoots roots, CgroupPathRecognizer recognizer) {
+        this.paths = paths;
+        this.layout = layout;
+        this.roots = roots;
+        this.recognizer = recognizer;
+    }
+
+    public void setRoots(CgroupNamespaceRoots roots) {
+        this.roots = roots;
+        memberships.clear();
+        for (ProcessInfo p : byPid.values()) {
+            p.cgroupBytes = null;
+        }
+    }
+
+    /** One pass: every process listed in procfs right now, in pid order. */
+    public List<ProcessInfo> refresh(ErrorCounts errors) {
+        pass++;
+        String[] names = paths.procfs().toFile().list();
+        if (names == null) {
+            errors.count(ErrorKind.IO);
+            return List.of();
+        }
+        int[] pids = new int[names.length];
+        int n = 0;
+        for (String name : names) {
+            int pid = Pids.parse(name);
+            if (pid > 0) {
+                pids[n++] = pid;
+            }
+        }
+        Arrays.sort(pids, 0, n);
+        List<ProcessInfo> out = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+            ProcessInfo p = read(pids[k], errors);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        for (Iterator<ProcessInfo> it = byPid.values().iterator(); it.hasNext(); ) {
+            if (it.next().seenInPass != pass) {
+                it.remove();
+            }
+        }
+        if (memberships.size() > 4 * byPid.size() + 1024) {
+            memberships.clear();
+        }
+        return out;
+    }
+
+    /** The cached entry of a pid seen in the last pass, or null. */
+    public ProcessInfo get(int pid) {
+        return byPid.get(pid);
+    }
+
+    private ProcessInfo read(int pid, ErrorCounts errors) {
+        ProcStat stat;
+        try {
+            buf.read(paths.pidFile(pid, "stat"));
+            stat = ProcStat.parse(buf.data(), buf.length());
+        } catch (IOException e) {
+            errors.count(e);
+            return null;
+        }
+        ProcessInfo p = byPid.get(pid);
+        boolean fresh = p == null || p.startTime != stat.startTime();
+        if (fresh) {
+            p = new ProcessInfo(pid, stat.startTime());
+            byPid.put(pid, p);
+        }
+        boolean execd = !fresh && !p.stat.comm().equals(stat.comm());
+        p.stat = stat;
+        p.seenInPass = pass;
+        if (stat.isKernelThread() && pid != 2) {
+            return p;
+        }
+        if (fresh || execd) {
+            try {
+                buf.read(paths.pidFile(pid, "status"));
+                p.status = ProcStatus.parse(buf.data(), buf.length());
+                p.nsPid = p.status.nsPid();
+            } catch (IOException e) {
+                if (errors.count(e) == ErrorKind.VANISHED) {
+                    byPid.remove(pid);
+                    return null;
+                }
+            }
+            p.exeRead = false;
+        }
+        if (fresh || execd || (pass - p.nsReadInPass) >= NS_RECHECK_PASSES && ((pid ^ pass) % NS_RECHECK_PASSES) == 0) {
+            p.namespaces = readNamespaces(pid, errors);
+            p.nsReadInPass = pass;
+        }
+        try {
+            buf.read(paths.pidFile(pid, "cgroup"));
+            if (!buf.contentEquals(p.cgroupBytes)) {
+                byte[] content = buf.copy();
+                Membership m = memberships.get(new ContentKey(content));
+                if (m == null) {
+                    m = membership(content);
+                    memberships.put(new ContentKey(content), m);
+                }
+                p.cgroupBytes = content;
+                p.cgroups = m.paths();
+                p.claim = m.claim();
+            }
+        } catch (IOException e) {
+            if (errors.count(e) == ErrorKind.VANISHED) {
+                byPid.remove(pid);
+                return null;
+            }
+        }
+        return p;
+    }
+
+    private Membership membership(byte[] content) throws MalformedFileException {
+        List<ProcCgroup.Entry> entries = ProcCgroup.parse(content, content.length);
+        CgroupPaths cg = CgroupPaths.of(entries, layout, roots);
+        CgroupClaim claim = null;
+        for (Hierarchy h : layout.namingOrder()) {
+            claim = recognizer.recognize(cg.get(h));
+            if (claim != null) {
+                break;
+            }
+        }
+        return new Membership(cg, claim);
+    }
+
+    /** The eight namespace links; a link that cannot be read stays unknown (and is counted). */
+    Namespaces readNamespaces(int pid, ErrorCounts errors) {
+        long[] inodes = new long[NamespaceType.all().length];
+        String dir = paths.pidFile(pid, "ns/");
+        for (NamespaceType t : NamespaceType.all()) {
+            try {
+                String target = Files.readSymbolicLink(Path.of(dir + t.link())).toString();
+                inodes[t.ordinal()] = NamespaceLink.parseInode(target, t);
+            } catch (IOException e) {
+                ErrorKind k = KernelErrors.classify(e);
+                // a kernel without the type (time before 5.6) or a link not captured is absent, not an error
+                if (k != ErrorKind.VANISHED) {
+                    errors.count(k);
+                }
+            } catch (UnsupportedOperationException | SecurityException e) {
+                errors.count(ErrorKind.IO);
+            }
+        }
+        return Namespaces.of(inodes);
+    }
+
+    /** Reads the target of {@code ${procfs}/<pid>/exe} once per identity; null when unreadable. */
+    public String exe(ProcessInfo p) {
+        if (!p.exeRead) {
+            p.exeRead = true;
+            try {
+                p.exe = Files.readSymbolicLink(Path.of(paths.pidFile(p.pid, "exe"))).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+                p.exe = null;
+            }
+        }
+        return p.exe;
+    }
+
+    /** Byte content as a hash key. */
+    private record ContentKey(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ContentKey k && Arrays.equals(bytes, k.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}

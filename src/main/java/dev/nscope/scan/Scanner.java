@@ -1,0 +1,173 @@
+package dev.nscope.scan;
+
+import dev.nscope.cgroup.CgroupLayout;
+import dev.nscope.cgroup.CgroupNamespaceRoots;
+import dev.nscope.cgroup.Hierarchy;
+import dev.nscope.container.CgroupPathRecognizer;
+import dev.nscope.container.ContainerGrouper;
+import dev.nscope.container.ProcessGroup;
+import dev.nscope.container.RuntimeDirs;
+import dev.nscope.container.RuntimeMetadataReader;
+import dev.nscope.host.ErrorCounts;
+import dev.nscope.host.FileBytes;
+import dev.nscope.host.HostPaths;
+import dev.nscope.host.Pids;
+import dev.nscope.proc.NamespaceType;
+import dev.nscope.proc.Namespaces;
+import dev.nscope.proc.ProcCgroup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One pass over the host: {@code /proc} and the cgroup tree in, an immutable {@link ScanSnapshot} out.
+ *
+ * <p>Design note. The scanner is the only code that reads the host; everything downstream (metrics,
+ * the endpoint, the CLI) reads the snapshot. A pass reads each process's {@code stat} and
+ * {@code cgroup} once, and its {@code status} and namespace links only when it is new (see
+ * {@link ProcessTable}); the cgroup layout, the agent's cgroup-namespace root and the host's
+ * namespaces are found once. A process that vanishes mid-scan, an unreadable link or a malformed file
+ * is counted by kind in the snapshot and skipped: a scan never throws because of what it read.
+ * Not thread-safe: one thread scans (the scheduler, or the CLI).
+ */
+public final class Scanner {
+    private final HostPaths paths;
+    private final CgroupLayout layout;
+    private final ProcessTable table;
+    private final ContainerAssembler assembler;
+    private final RuntimeMetadataReader metadata;
+    private final Clock clock;
+    private final List<String> startWarnings = new ArrayList<>();
+    private Namespaces hostNamespaces;
+    private boolean rootsResolved;
+
+    public Scanner(HostPaths paths, RuntimeDirs runtimeDirs, Set<String> disabledRules, Clock clock) {
+        paths.validate();
+        this.paths = paths;
+        this.clock = clock;
+        this.layout = CgroupLayout.detect(paths.cgroupRoot());
+        this.metadata = new RuntimeMetadataReader(runtimeDirs);
+        this.table = new ProcessTable(paths, layout, CgroupNamespaceRoots.identity(layout), CgroupPathRecognizer.defaults());
+        this.assembler = new ContainerAssembler(layout, metadata, table, disabledRules);
+    }
+
+    public Scanner(HostPaths paths) {
+        this(paths, RuntimeDirs.defaults(), Set.of(), Clock.systemUTC());
+    }
+
+    public CgroupLayout layout() {
+        return layout;
+    }
+
+    public synchronized ScanSnapshot scan() {
+        long t0 = System.nanoTime();
+        ErrorCounts errors = new ErrorCounts();
+        if (!rootsResolved) {
+            resolveHost(errors);
+        }
+        List<ProcessInfo> processes = table.refresh(errors);
+        List<ProcessGroup<ProcessInfo>> groups = ContainerGrouper.group(processes, hostNamespaces);
+        long now = System.nanoTime();
+        List<ContainerSnapshot> containers = new ArrayList<>(groups.size());
+        Set<String> live = new HashSet<>();
+        for (ProcessGroup<ProcessInfo> g : groups) {
+            containers.add(assembler.assemble(g, hostNamespaces, now, errors));
+            live.add(g.runtime().label() + "/" + g.id());
+        }
+        metadata.retain(live);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        NodeInfo node = new NodeInfo(readLine("sys/kernel/hostname"), readLine("sys/kernel/osrelease"),
+                layout.version(), clock.instant(), millis, processes.size(), hostNamespaces, errors.snapshot(),
+                warnings());
+        return new ScanSnapshot(node, List.copyOf(containers));
+    }
+
+    private List<String> warnings() {
+        return List.copyOf(startWarnings);
+    }
+
+    /**
+     * The host's namespaces (from PID 1, else the kernel thread pid 2, else the agent itself) and,
+     * when the agent runs in a cgroup namespace of its own, where its root is.
+     */
+    private void resolveHost(ErrorCounts errors) {
+        Namespaces ns = table.readNamespaces(1, new ErrorCounts());
+        ns = ns.orElse(table.readNamespaces(2, new ErrorCounts()));
+        ns = ns.orElse(selfNamespaces());
+        hostNamespaces = ns;
+        if (ns.isEmpty()) {
+            startWarnings.add("host namespaces unreadable: no namespace link of pid 1, pid 2 or the agent could be read");
+        }
+        rootsResolved = true;
+        long selfCgroupNs = selfNamespaces().get(NamespaceType.CGROUP);
+        long hostCgroupNs = ns.get(NamespaceType.CGROUP);
+        if (selfCgroupNs == Namespaces.UNKNOWN || hostCgroupNs == Namespaces.UNKNOWN || selfCgroupNs == hostCgroupNs) {
+            return;
+        }
+        int selfPid = selfPid();
+        String[] kthread = rootCgroupPaths();
+        CgroupNamespaceRoots roots = CgroupNamespaceRoots.discover(layout, selfPid, kthread);
+        table.setRoots(roots);
+        if (!roots.unresolved().isEmpty()) {
+            startWarnings.add("agent runs in its own cgroup namespace and its root was not found in " + roots.unresolved()
+                    + ": cgroup paths there are taken from the real root");
+        }
+    }
+
+    private Namespaces selfNamespaces() {
+        try {
+            String self = Files.readSymbolicLink(paths.procfs().resolve("self")).toString();
+            int pid = Pids.parse(self);
+            if (pid > 0) {
+                return table.readNamespaces(pid, new ErrorCounts());
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a live procfs (a fixture tree): no self
+        }
+        return Namespaces.none();
+    }
+
+    private int selfPid() {
+        try {
+            return Pids.parse(Files.readSymbolicLink(paths.procfs().resolve("self")).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    /** The cgroup paths (as the agent reads them) of a process in the real root cgroup: pid 2, else pid 1. */
+    private String[] rootCgroupPaths() {
+        for (int pid : new int[] {2, 1}) {
+            try {
+                FileBytes b = new FileBytes().read(paths.pidFile(pid, "cgroup"));
+                String[] out = new String[layout.hierarchies().size()];
+                for (ProcCgroup.Entry e : ProcCgroup.parse(b.data(), b.length())) {
+                    Hierarchy h = layout.forLine(e.hierarchyId(), e.controllers());
+                    if (h != null) {
+                        out[h.index()] = e.path();
+                    }
+                }
+                return out;
+            } catch (IOException e) {
+                // try the next
+            }
+        }
+        return null;
+    }
+
+    private String readLine(String relative) {
+        try {
+            String s = Files.readString(Path.of(paths.proc(relative))).trim();
+            return s.isEmpty() ? null : s;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+}

@@ -1,0 +1,103 @@
+package dev.nscope.web;
+
+import dev.nscope.cgroup.ContainerStats;
+import dev.nscope.container.Runtime;
+import dev.nscope.host.ErrorCounts;
+import dev.nscope.proc.NamespaceType;
+import dev.nscope.proc.Namespaces;
+import dev.nscope.rules.Finding;
+import dev.nscope.scan.ContainerSnapshot;
+import dev.nscope.scan.KubernetesRef;
+import dev.nscope.scan.NodeInfo;
+import dev.nscope.scan.Pid1Info;
+import dev.nscope.scan.ProcessEntry;
+import dev.nscope.scan.ProcessSummary;
+import dev.nscope.scan.ScanSnapshot;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contract's JSON document ({@code /actuator/containers} and {@code scan --format=json}), as
+ * records whose field order is the document's. Built from a snapshot; holds nothing else.
+ */
+public record ContainersDocument(Node node, List<Container> containers) {
+
+    public record Node(String hostname, String kernel, String cgroupVersion, String scannedAt, long scanMillis,
+                       int processes, Map<String, Long> hostNamespaces, Map<String, Long> scanErrors,
+                       List<String> warnings) {
+    }
+
+    public record Container(String id, String runtime, String name, String image, KubernetesRef kubernetes,
+                            String cgroupPath, Map<String, NamespaceView> namespaces, Pid1Info pid1,
+                            ProcessSummary processes, ContainerStats stats, List<FindingView> findings) {
+    }
+
+    /** A finding with its severity as the contract's label. */
+    public record FindingView(String rule, String severity, String message, Map<String, Object> evidence) {
+        static List<FindingView> of(List<Finding> findings) {
+            return findings.stream().map(f -> new FindingView(f.rule(), f.severity().label(), f.message(), f.evidence())).toList();
+        }
+    }
+
+    /** A container with its process list: {@code /actuator/containers/{id}}. */
+    public record ContainerDetail(String id, String runtime, String name, String image, KubernetesRef kubernetes,
+                                  String cgroupPath, Map<String, NamespaceView> namespaces, Pid1Info pid1,
+                                  ProcessSummary processes, ContainerStats stats, List<FindingView> findings,
+                                  List<ProcessView> processList) {
+    }
+
+    /** @param inode null when the link could not be read */
+    public record NamespaceView(Long inode, Boolean sharedWithHost) {
+    }
+
+    public record ProcessView(int pid, int nsPid, int ppid, String state, String comm, int threads) {
+    }
+
+    public static ContainersDocument of(ScanSnapshot s) {
+        NodeInfo n = s.node();
+        Node node = new Node(n.hostname(), n.kernel(), n.cgroupVersion().label(), n.scannedAt().toString(),
+                n.scanMillis(), n.processes(), inodes(n.hostNamespaces()), ErrorCounts.byLabel(n.scanErrors()),
+                n.warnings());
+        List<Container> containers = s.containers().stream().map(c -> container(c, n.hostNamespaces())).toList();
+        return new ContainersDocument(node, containers);
+    }
+
+    static Container container(ContainerSnapshot c, Namespaces host) {
+        return new Container(c.id(), label(c.runtime()), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
+                namespaces(c.namespaces(), host), c.pid1(), c.processes(), c.stats(), FindingView.of(c.findings()));
+    }
+
+    public static ContainerDetail detail(ContainerSnapshot c, Namespaces host) {
+        List<ProcessView> procs = c.processList().stream().map(ContainersDocument::process).toList();
+        return new ContainerDetail(c.id(), label(c.runtime()), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
+                namespaces(c.namespaces(), host), c.pid1(), c.processes(), c.stats(), FindingView.of(c.findings()), procs);
+    }
+
+    private static ProcessView process(ProcessEntry p) {
+        return new ProcessView(p.pid(), p.nsPid(), p.ppid(), String.valueOf(p.state()), p.comm(), p.threads());
+    }
+
+    private static String label(Runtime r) {
+        return r.label();
+    }
+
+    private static Map<String, Long> inodes(Namespaces ns) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (NamespaceType t : NamespaceType.all()) {
+            m.put(t.link(), ns.known(t) ? ns.get(t) : null);
+        }
+        return m;
+    }
+
+    private static Map<String, NamespaceView> namespaces(Namespaces ns, Namespaces host) {
+        Map<String, NamespaceView> m = new LinkedHashMap<>();
+        for (NamespaceType t : NamespaceType.all()) {
+            Long inode = ns.known(t) ? ns.get(t) : null;
+            Boolean shared = inode == null || !host.known(t) ? null : inode == host.get(t);
+            m.put(t.link(), new NamespaceView(inode, shared));
+        }
+        return m;
+    }
+}
