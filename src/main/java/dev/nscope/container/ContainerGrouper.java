@@ -24,6 +24,9 @@ import java.util.Map;
  * sandbox with that network namespace (the {@code unshare} parent of a sandbox), or else forms a
  * network-namespace sandbox ({@code netns-<inode>}, e.g. {@code ip netns exec}).
  *
+ * <p>A zombie has already left its cgroup and namespaces; it goes with its parent (which must reap it),
+ * or with the host when the parent does.
+ *
  * <p>PID 1 is the member whose last NSpid entry is 1 in the shallowest nested pid namespace (earliest
  * start breaks ties). The container's namespaces are PID 1's, completed by the majority of members
  * where PID 1's links could not be read.
@@ -40,7 +43,12 @@ public final class ContainerGrouper {
         long hostPid = host.get(NamespaceType.PID);
         long hostNet = host.get(NamespaceType.NET);
 
+        List<P> zombies = new ArrayList<>();
         for (P p : processes) {
+            if (p.zombie()) {
+                zombies.add(p);
+                continue;
+            }
             CgroupClaim c = p.claim();
             if (c != null) {
                 String key = c.runtime().label() + "/" + c.id();
@@ -80,6 +88,8 @@ public final class ContainerGrouper {
             }
         }
 
+        placeZombies(zombies, claimed, byPidNs, byNetNs);
+
         List<ProcessGroup<P>> out = new ArrayList<>();
         claimed.forEach((key, members) -> {
             CgroupClaim c = claims.get(key);
@@ -95,6 +105,33 @@ public final class ContainerGrouper {
                 List.copyOf(members), null, namespaces(members, null))));
         out.sort(Comparator.comparing((ProcessGroup<P> g) -> g.runtime().label()).thenComparing(ProcessGroup::id));
         return out;
+    }
+
+    /** Adds each zombie to the member list its parent is in (members are re-sorted by pid). */
+    private static <P extends GroupableProcess> void placeZombies(List<P> zombies, Map<String, List<P>> claimed,
+                                                                  Map<Long, List<P>> byPidNs, Map<Long, List<P>> byNetNs) {
+        if (zombies.isEmpty()) {
+            return;
+        }
+        Map<Integer, List<P>> listOf = new HashMap<>();
+        for (Map<?, List<P>> m : List.<Map<?, List<P>>>of(claimed, byPidNs, byNetNs)) {
+            for (List<P> members : m.values()) {
+                for (P p : members) {
+                    listOf.put(p.pid(), members);
+                }
+            }
+        }
+        for (P z : zombies) {
+            List<P> members = listOf.get(z.ppid());
+            if (members != null) {
+                members.add(z);
+            }
+        }
+        for (Map<?, List<P>> m : List.<Map<?, List<P>>>of(claimed, byPidNs, byNetNs)) {
+            for (List<P> members : m.values()) {
+                members.sort(Comparator.comparingInt(GroupableProcess::pid));
+            }
+        }
     }
 
     /** The member that is PID 1 of the shallowest nested pid namespace (of {@code pidNs} if known). */

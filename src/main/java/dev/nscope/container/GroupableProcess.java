@@ -16,4 +16,13 @@ public interface GroupableProcess {
 
     /** The runtime claim on its cgroup, or null. */
     CgroupClaim claim();
+
+    /** The parent's pid (0 for none). */
+    int ppid();
+
+    /**
+     * True for a zombie. A zombie has left its cgroup (its {@code cgroup} file shows the root) and its
+     * namespaces (links are gone), so it is placed with the parent that has to reap it.
+     */
+    boolean zombie();
 }

@@ -60,6 +60,16 @@ public final class ProcessInfo implements GroupableProcess {
         return claim;
     }
 
+    @Override
+    public int ppid() {
+        return stat.ppid();
+    }
+
+    @Override
+    public boolean zombie() {
+        return stat.isZombie();
+    }
+
     public ProcStat stat() {
         return stat;
     }
