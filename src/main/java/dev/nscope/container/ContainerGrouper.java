@@ -89,6 +89,11 @@ public final class ContainerGrouper {
         }
 
         placeZombies(zombies, claimed, byPidNs, byNetNs);
+        for (Map<?, List<P>> m : List.<Map<?, List<P>>>of(claimed, byPidNs, byNetNs)) {
+            for (List<P> members : m.values()) {
+                members.sort(Comparator.comparingInt(GroupableProcess::pid));
+            }
+        }
 
         List<ProcessGroup<P>> out = new ArrayList<>();
         claimed.forEach((key, members) -> {
@@ -107,7 +112,7 @@ public final class ContainerGrouper {
         return out;
     }
 
-    /** Adds each zombie to the member list its parent is in (members are re-sorted by pid). */
+    /** Adds each zombie to the member list its parent is in. */
     private static <P extends GroupableProcess> void placeZombies(List<P> zombies, Map<String, List<P>> claimed,
                                                                   Map<Long, List<P>> byPidNs, Map<Long, List<P>> byNetNs) {
         if (zombies.isEmpty()) {
@@ -125,11 +130,6 @@ public final class ContainerGrouper {
             List<P> members = listOf.get(z.ppid());
             if (members != null) {
                 members.add(z);
-            }
-        }
-        for (Map<?, List<P>> m : List.<Map<?, List<P>>>of(claimed, byPidNs, byNetNs)) {
-            for (List<P> members : m.values()) {
-                members.sort(Comparator.comparingInt(GroupableProcess::pid));
             }
         }
     }
