@@ -19,8 +19,7 @@ public class NscopeApplication {
         try {
             cl = CommandLine.parse(args);
         } catch (UsageException e) {
-            System.err.println("nscope: " + e.getMessage());
-            System.err.println("try 'nscope help'");
+            System.err.println("nscope: " + e.getMessage() + "; see 'nscope help'");
             System.exit(2);
             return;
         }

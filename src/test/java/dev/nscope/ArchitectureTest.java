@@ -1,0 +1,38 @@
+package dev.nscope;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The core knows nothing of Spring, Micrometer or Jackson, and data flows one way. */
+class ArchitectureTest {
+    static final String[] CORE = {"dev.nscope.host..", "dev.nscope.proc..", "dev.nscope.cgroup..", "dev.nscope.container..",
+            "dev.nscope.pid1..", "dev.nscope.scan..", "dev.nscope.rules.."};
+    static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.nscope");
+
+    @Test
+    void coreHasNoFrameworkDependencies() {
+        noClasses().that().resideInAnyPackage(CORE)
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..", "io.prometheus..",
+                        "tools.jackson..", "com.fasterxml.jackson..", "jakarta.servlet..")
+                .check(MAIN);
+    }
+
+    @Test
+    void coreDoesNotReachOutward() {
+        noClasses().that().resideInAnyPackage(CORE)
+                .should().dependOnClassesThat().resideInAnyPackage("dev.nscope.web..", "dev.nscope.metrics..", "dev.nscope.cli..",
+                        "dev.nscope.agent..")
+                .check(MAIN);
+    }
+
+    @Test
+    void corePackagesHaveNoCycles() {
+        slices().matching("dev.nscope.(host|proc|cgroup|container|pid1|scan|rules)..").should().beFreeOfCycles().check(MAIN);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.nscope.web;
+
+import dev.nscope.NscopeApplication;
+import dev.nscope.cli.Cli;
+import dev.nscope.cli.CommandLine;
+import dev.nscope.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The running agent over real HTTP, scanning the hybrid Docker capture. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ContainersEndpointTest {
+    static final Path ROOT = Fixtures.unpack(Fixtures.V1_DOCKER);
+    static final JsonMapper JSON = new JsonMapper();
+
+    @DynamicPropertySource
+    static void fixture(DynamicPropertyRegistry r) {
+        r.add("nscope.procfs", () -> ROOT.resolve("proc").toString());
+        r.add("nscope.sysfs", () -> ROOT.resolve("sys").toString());
+        r.add("nscope.runtime.docker-root", () -> ROOT.resolve("var/lib/docker").toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theDocumentListsEveryContainer() throws Exception {
+        HttpResponse<String> r = get("/actuator/containers");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        JsonNode doc = JSON.readTree(r.body());
+        assertThat(doc.get("node").get("cgroupVersion").asString()).isEqualTo("hybrid");
+        assertThat(doc.get("node").get("processes").asInt()).isEqualTo(26);
+        assertThat(doc.get("containers")).hasSize(14);
+        JsonNode hostnet = find(doc, "fx-hostnet");
+        assertThat(hostnet.get("runtime").asString()).isEqualTo("docker");
+        assertThat(hostnet.get("image").asString()).isEqualTo("nscope-test/busybox:1");
+        assertThat(hostnet.get("kubernetes").isNull()).isTrue();
+        assertThat(hostnet.get("namespaces").get("net").get("sharedWithHost").asBoolean()).isTrue();
+        assertThat(hostnet.get("namespaces").get("pid").get("sharedWithHost").asBoolean()).isFalse();
+        assertThat(hostnet.get("findings").findValuesAsString("rule")).contains("host-network-namespace");
+        assertThat(hostnet.get("findings").get(0).get("severity").asString()).isIn("critical", "warning", "info");
+        assertThat(find(doc, "fx-hostpid").get("pid1").isNull()).isTrue();
+        // the list view carries no process list
+        assertThat(hostnet.has("processList")).isFalse();
+    }
+
+    @Test
+    void oneContainerByIdPrefixOrNameWithItsProcesses() throws Exception {
+        JsonNode doc = JSON.readTree(get("/actuator/containers").body());
+        String id = find(doc, "fx-init").get("id").asString();
+        for (String key : List.of(id, id.substring(0, 12), "fx-init")) {
+            HttpResponse<String> r = get("/actuator/containers/" + key);
+            assertThat(r.statusCode()).as(key).isEqualTo(200);
+            JsonNode c = JSON.readTree(r.body());
+            assertThat(c.get("id").asString()).isEqualTo(id);
+            assertThat(c.get("processList")).hasSize(3);
+            JsonNode first = c.get("processList").get(0);
+            assertThat(first.get("nsPid").asInt()).isEqualTo(1);
+            assertThat(first.get("comm").asString()).isEqualTo("docker-init");
+            assertThat(first.has("ppid") && first.has("state") && first.has("threads") && first.has("pid")).isTrue();
+        }
+    }
+
+    @Test
+    void unknownOrTooShortIdsAre404() throws Exception {
+        JsonNode doc = JSON.readTree(get("/actuator/containers").body());
+        String id = find(doc, "fx-init").get("id").asString();
+        assertThat(get("/actuator/containers/" + "0".repeat(64)).statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/containers/no-such-name").statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/containers/" + id.substring(0, 8)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void onlyHealthPrometheusAndContainersAreExposed() throws Exception {
+        HttpResponse<String> health = get("/actuator/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode h = JSON.readTree(health.body());
+        assertThat(h.get("status").asString()).isEqualTo("UP");
+        assertThat(h.get("components").get("scanner").get("status").asString()).isEqualTo("UP");
+        for (String hidden : List.of("/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/heapdump",
+                "/actuator/threaddump", "/actuator/loggers", "/actuator/mappings")) {
+            assertThat(get(hidden).statusCode()).as(hidden).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void scanFormatJsonPrintsTheSameDocument() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CommandLine cl = CommandLine.parse(new String[] {"scan", "--format=json", "--nscope.procfs=" + ROOT.resolve("proc"),
+                "--nscope.sysfs=" + ROOT.resolve("sys"), "--nscope.runtime.docker-root=" + ROOT.resolve("var/lib/docker"),
+                "--nscope.pid1.zombie-grace=0s"});
+        int exit = Cli.run(NscopeApplication.class, cl, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertThat(exit).isZero();
+        JsonNode cli = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode http = JSON.readTree(get("/actuator/containers").body());
+        for (JsonNode d : List.of(cli, http)) {
+            ((ObjectNode) d.get("node")).remove(List.of("scannedAt", "scanMillis"));
+        }
+        assertThat(cli).isEqualTo(http);
+    }
+
+    static JsonNode find(JsonNode doc, String name) {
+        for (JsonNode c : doc.get("containers")) {
+            if (name.equals(c.get("name").asString(null))) {
+                return c;
+            }
+        }
+        throw new AssertionError("no " + name);
+    }
+}
