@@ -1,5 +1,6 @@
 package dev.nscope.agent;
 
+import dev.nscope.host.ErrorKind;
 import dev.nscope.scan.ContainerSnapshot;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +30,9 @@ public class ScanService implements SmartLifecycle {
     private final SnapshotStore store;
     private final Duration interval;
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong successes = new AtomicLong();
+    private final EnumMap<ErrorKind, Long> errorTotals = new EnumMap<>(ErrorKind.class);
+    private double scanSeconds;
     private volatile long lastSuccessNanos;
     private ScheduledExecutorService executor;
     private volatile boolean running;
@@ -42,7 +47,13 @@ public class ScanService implements SmartLifecycle {
     /** One scan, published; a failure is logged and counted, never thrown. */
     public void runOnce() {
         try {
+            long t0 = System.nanoTime();
             ScanSnapshot s = scanner.scan();
+            synchronized (errorTotals) {
+                s.node().scanErrors().forEach((k, v) -> errorTotals.merge(k, v, Long::sum));
+                scanSeconds += (System.nanoTime() - t0) / 1e9;
+            }
+            successes.incrementAndGet();
             store.publish(s);
             lastSuccessNanos = System.nanoTime();
             if (!s.node().warnings().equals(loggedWarnings)) {
@@ -108,6 +119,20 @@ public class ScanService implements SmartLifecycle {
 
     public long failures() {
         return failures.get();
+    }
+
+    /** Cumulative figures since start, for the agent's own metrics. */
+    public record Totals(long succeeded, long failed, double seconds, Map<ErrorKind, Long> errors) {
+    }
+
+    public Totals totals() {
+        synchronized (errorTotals) {
+            Map<ErrorKind, Long> e = new EnumMap<>(ErrorKind.class);
+            for (ErrorKind k : ErrorKind.values()) {
+                e.put(k, errorTotals.getOrDefault(k, 0L));
+            }
+            return new Totals(successes.get(), failures.get(), scanSeconds, e);
+        }
     }
 
     public Duration interval() {

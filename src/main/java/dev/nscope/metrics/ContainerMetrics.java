@@ -1,0 +1,161 @@
+package dev.nscope.metrics;
+
+import dev.nscope.cgroup.ContainerStats;
+import dev.nscope.rules.Finding;
+import dev.nscope.scan.ContainerSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The per-container families. Where cAdvisor has a family for the same figure, the name is its
+ * {@code container_*} name with {@code nscope_} in front, so queries port by a rename (the README has
+ * the table). Counters are the kernel's raw cumulative values; rates are Prometheus's job.
+ */
+final class ContainerMetrics {
+    private ContainerMetrics() {
+    }
+
+    /** Families filled from one container at a time, given its base labels. */
+    private record Spec(List<MetricFamily> families, BiConsumer<Labels, ContainerSnapshot> fill) {
+        Spec(MetricFamily family, BiConsumer<Labels, ContainerSnapshot> fill) {
+            this(List.of(family), fill);
+        }
+    }
+
+    private static Spec gauge(String name, String help, Function<ContainerSnapshot, Number> value) {
+        MetricFamily f = MetricFamily.gauge(name, help);
+        return new Spec(f, (l, c) -> f.add(l, value.apply(c)));
+    }
+
+    private static Spec counter(String name, String help, Function<ContainerSnapshot, Number> value) {
+        MetricFamily f = MetricFamily.counter(name, help);
+        return new Spec(f, (l, c) -> f.add(l, value.apply(c)));
+    }
+
+    private static <T> T cpu(ContainerSnapshot c, Function<ContainerStats.Cpu, T> f) {
+        return c.stats() == null || c.stats().cpu() == null ? null : f.apply(c.stats().cpu());
+    }
+
+    private static <T> T mem(ContainerSnapshot c, Function<ContainerStats.Memory, T> f) {
+        return c.stats() == null || c.stats().memory() == null ? null : f.apply(c.stats().memory());
+    }
+
+    private static <T> T pids(ContainerSnapshot c, Function<ContainerStats.Pids, T> f) {
+        return c.stats() == null || c.stats().pids() == null ? null : f.apply(c.stats().pids());
+    }
+
+    private static ContainerStats.Stall stall(ContainerSnapshot c, Function<ContainerStats.Pressure, ContainerStats.Stall> f) {
+        return c.stats() == null || c.stats().pressure() == null ? null : f.apply(c.stats().pressure());
+    }
+
+    /** Fresh families for one scrape, filled from every container. */
+    static List<MetricFamily> collect(List<ContainerSnapshot> containers) {
+        List<Spec> specs = specs();
+        for (ContainerSnapshot c : containers) {
+            Labels l = ContainerLabels.of(c);
+            for (Spec s : specs) {
+                s.fill.accept(l, c);
+            }
+        }
+        List<MetricFamily> out = new ArrayList<>(specs.size());
+        for (Spec s : specs) {
+            out.addAll(s.families);
+        }
+        return out;
+    }
+
+    private static List<Spec> specs() {
+        List<Spec> s = new ArrayList<>();
+        MetricFamily info = MetricFamily.info("nscope_container",
+                "A container's identity (value 1): image, PID 1, init kind, cgroup path");
+        s.add(new Spec(info, (l, c) -> info.add(l.merge(infoLabels(c)), 1)));
+        s.add(counter("nscope_container_cpu_usage_seconds", "CPU time used by the container's cgroup", c -> cpu(c, ContainerStats.Cpu::usageSeconds)));
+        s.add(counter("nscope_container_cpu_user_seconds", "User CPU time", c -> cpu(c, ContainerStats.Cpu::userSeconds)));
+        s.add(counter("nscope_container_cpu_system_seconds", "System CPU time", c -> cpu(c, ContainerStats.Cpu::systemSeconds)));
+        s.add(counter("nscope_container_cpu_cfs_periods", "CFS enforcement periods that elapsed", c -> cpu(c, ContainerStats.Cpu::periods)));
+        s.add(counter("nscope_container_cpu_cfs_throttled_periods", "CFS periods in which the container was throttled",
+                c -> cpu(c, ContainerStats.Cpu::throttledPeriods)));
+        s.add(counter("nscope_container_cpu_cfs_throttled_seconds", "Time the container was throttled",
+                c -> cpu(c, ContainerStats.Cpu::throttledSeconds)));
+        s.add(gauge("nscope_container_spec_cpu_quota_cores", "CPU quota in cores (quota over period); absent without a quota",
+                c -> cpu(c, ContainerStats.Cpu::quotaCores)));
+        s.add(gauge("nscope_container_memory_usage_bytes", "Memory charged to the cgroup, page cache included",
+                c -> mem(c, ContainerStats.Memory::usageBytes)));
+        s.add(gauge("nscope_container_memory_working_set_bytes", "Usage minus inactive file cache: what the kubelet evicts on",
+                c -> mem(c, ContainerStats.Memory::workingSetBytes)));
+        s.add(gauge("nscope_container_memory_rss_bytes", "Anonymous memory", c -> mem(c, ContainerStats.Memory::rssBytes)));
+        s.add(gauge("nscope_container_memory_cache_bytes", "File cache", c -> mem(c, ContainerStats.Memory::cacheBytes)));
+        s.add(gauge("nscope_container_memory_swap_bytes", "Swap used", c -> mem(c, ContainerStats.Memory::swapBytes)));
+        s.add(gauge("nscope_container_memory_max_usage_bytes", "Peak memory usage, where the kernel keeps it",
+                c -> mem(c, ContainerStats.Memory::peakBytes)));
+        s.add(gauge("nscope_container_spec_memory_limit_bytes", "Memory limit; absent when unlimited",
+                c -> mem(c, ContainerStats.Memory::limitBytes)));
+        s.add(counter("nscope_container_oom_events", "Processes of the container killed by the OOM killer",
+                c -> mem(c, ContainerStats.Memory::oomKills)));
+        MetricFamily readBytes = MetricFamily.counter("nscope_container_fs_reads_bytes", "Bytes read from block devices, per device");
+        MetricFamily writeBytes = MetricFamily.counter("nscope_container_fs_writes_bytes", "Bytes written to block devices, per device");
+        MetricFamily reads = MetricFamily.counter("nscope_container_fs_reads", "Read operations on block devices, per device");
+        MetricFamily writes = MetricFamily.counter("nscope_container_fs_writes", "Write operations on block devices, per device");
+        s.add(new Spec(List.of(readBytes, writeBytes, reads, writes), (l, c) -> {
+            if (c.stats() != null && c.stats().io() != null && c.stats().io().devices() != null) {
+                for (ContainerStats.Device d : c.stats().io().devices()) {
+                    Labels dl = l.add("device", d.device());
+                    readBytes.add(dl, d.readBytes());
+                    writeBytes.add(dl, d.writeBytes());
+                    reads.add(dl, d.readOps());
+                    writes.add(dl, d.writeOps());
+                }
+            }
+        }));
+        s.add(gauge("nscope_container_pids", "Tasks in the cgroup (pids.current)", c -> pids(c, ContainerStats.Pids::current)));
+        s.add(gauge("nscope_container_threads_max", "The cgroup's task limit (pids.max); absent when unlimited",
+                c -> pids(c, ContainerStats.Pids::limit)));
+        s.add(counter("nscope_container_pids_fork_failures", "Forks refused at pids.max (pids.events max)",
+                c -> pids(c, ContainerStats.Pids::forkFailures)));
+        for (String res : List.of("cpu", "memory", "io")) {
+            Function<ContainerStats.Pressure, ContainerStats.Stall> pick = switch (res) {
+                case "cpu" -> ContainerStats.Pressure::cpu;
+                case "memory" -> ContainerStats.Pressure::memory;
+                default -> ContainerStats.Pressure::io;
+            };
+            s.add(counter("nscope_container_pressure_" + res + "_waiting_seconds",
+                    "PSI 'some': time at least one task was stalled on " + res, c -> {
+                        ContainerStats.Stall st = stall(c, pick);
+                        return st == null ? null : st.someSeconds();
+                    }));
+            s.add(counter("nscope_container_pressure_" + res + "_stalled_seconds",
+                    "PSI 'full': time all non-idle tasks were stalled on " + res, c -> {
+                        ContainerStats.Stall st = stall(c, pick);
+                        return st == null ? null : st.fullSeconds();
+                    }));
+        }
+        s.add(gauge("nscope_container_processes", "Processes in the container", c -> c.processes().total()));
+        s.add(gauge("nscope_container_threads", "Threads in the container", c -> c.processes().threads()));
+        s.add(gauge("nscope_container_zombies", "Zombie processes in the container", c -> c.processes().zombies()));
+        MetricFamily byState = MetricFamily.gauge("nscope_container_processes_by_state", "Processes by state letter (R, S, D, Z, T, …)");
+        s.add(new Spec(byState, (l, c) -> c.processes().byState().forEach((st, n) -> byState.add(l.add("state", st), n))));
+        MetricFamily finding = MetricFamily.gauge("nscope_container_finding", "A finding on the container (value 1), by rule and severity");
+        s.add(new Spec(finding, (l, c) -> {
+            for (Finding f : c.findings()) {
+                finding.add(l.add("rule", f.rule()).add("severity", f.severity().label()), 1);
+            }
+        }));
+        return s;
+    }
+
+    private static Labels infoLabels(ContainerSnapshot c) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("image", c.image() == null ? "" : c.image());
+        m.put("cgroup_path", c.cgroupPath() == null ? "" : c.cgroupPath());
+        m.put("pid1_comm", c.pid1() == null ? "" : c.pid1().comm());
+        m.put("init_kind", c.pid1() == null || c.pid1().initKind() == null ? "" : c.pid1().initKind());
+        m.put("pod_uid", c.kubernetes() == null || c.kubernetes().podUid() == null ? "" : c.kubernetes().podUid());
+        return Labels.of(new ArrayList<>(m.keySet()), new ArrayList<>(m.values()));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.nscope.metrics;
+
+import dev.nscope.agent.ScanService;
+import dev.nscope.agent.SnapshotStore;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Puts the snapshot's families on the Prometheus registry that {@code /actuator/prometheus} scrapes. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+public class MetricsConfiguration {
+
+    /** The registry is an auto-configured bean, created after this configuration is read: ask for it lazily. */
+    @Bean
+    SnapshotCollector snapshotCollector(SnapshotStore store, ScanService service, ObjectProvider<PrometheusRegistry> registry) {
+        SnapshotCollector c = new SnapshotCollector(store, service);
+        registry.ifAvailable(r -> r.register(c));
+        return c;
+    }
+}
