@@ -1,0 +1,147 @@
+package dev.nscope.cgroup;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.nscope.cgroup.CgroupStatsReader.add;
+import static dev.nscope.cgroup.CgroupStatsReader.get;
+import static dev.nscope.cgroup.CgroupStatsReader.seconds;
+
+/**
+ * The cpu, memory and IO parts from cgroup v1 hierarchies (v1 and hybrid hosts), for
+ * {@link CgroupStatsReader}:
+ * <ul>
+ *   <li>cpu: {@code cpuacct.usage} (ns) and {@code cpuacct.stat} (USER_HZ ticks) of the cpuacct
+ *       hierarchy; {@code cpu.stat} ({@code throttled_time} in ns) and {@code cpu.cfs_quota_us} /
+ *       {@code cpu.cfs_period_us} of the cpu hierarchy (the two are often one, {@code cpu,cpuacct});</li>
+ *   <li>memory: {@code memory.usage_in_bytes}, {@code memory.stat} (the hierarchical {@code total_*}
+ *       figures, else the local ones), {@code memory.limit_in_bytes}, {@code memory.max_usage_in_bytes}
+ *       as the peak, {@code memory.oom_control} ({@code oom_kill} since 4.13);</li>
+ *   <li>IO: the blkio byte and operation files, see {@link #BLKIO}.</li>
+ * </ul>
+ */
+final class CgroupV1Stats {
+    private static final FlatKeyedFile.Keys CPU_STAT = FlatKeyedFile.Keys.of("nr_periods", "nr_throttled",
+            "throttled_time");
+    private static final FlatKeyedFile.Keys CPUACCT_STAT = FlatKeyedFile.Keys.of("user", "system");
+    private static final FlatKeyedFile.Keys MEMORY_STAT = FlatKeyedFile.Keys.of("total_rss", "rss", "total_cache",
+            "cache", "total_swap", "swap", "total_inactive_file", "inactive_file");
+    private static final CgroupFiles.Parser<FlatKeyedFile.Values> CPU_STAT_FILE =
+            (b, n) -> FlatKeyedFile.parse(b, n, CPU_STAT);
+    private static final CgroupFiles.Parser<FlatKeyedFile.Values> CPUACCT_STAT_FILE =
+            (b, n) -> FlatKeyedFile.parse(b, n, CPUACCT_STAT);
+    private static final CgroupFiles.Parser<FlatKeyedFile.Values> MEMORY_STAT_FILE =
+            (b, n) -> FlatKeyedFile.parse(b, n, MEMORY_STAT);
+
+    /**
+     * Byte and operation files in order of preference: the throttle policy's (present whenever the kernel
+     * has blk-throttle, counting all IO of the cgroup), then BFQ's and CFQ's. The first whose byte file
+     * lists a device wins; when none does, the first that exists gives zeros.
+     */
+    static final String[][] BLKIO = {
+            {"blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_serviced_recursive"},
+            {"blkio.throttle.io_service_bytes", "blkio.throttle.io_serviced"},
+            {"blkio.bfq.io_service_bytes_recursive", "blkio.bfq.io_serviced_recursive"},
+            {"blkio.bfq.io_service_bytes", "blkio.bfq.io_serviced"},
+            {"blkio.io_service_bytes_recursive", "blkio.io_serviced_recursive"},
+            {"blkio.io_service_bytes", "blkio.io_serviced"},
+    };
+
+    private final CgroupFiles files;
+    private final double ticksPerSecond;
+
+    CgroupV1Stats(CgroupFiles files, long ticksPerSecond) {
+        this.files = files;
+        this.ticksPerSecond = ticksPerSecond;
+    }
+
+    ContainerStats.Cpu cpu(String cpuDir, String cpuacctDir) {
+        files.startPart();
+        Long usageNs = files.read(cpuacctDir, "cpuacct.usage", SingleValueFile::parse);
+        FlatKeyedFile.Values acct = files.read(cpuacctDir, "cpuacct.stat", CPUACCT_STAT_FILE);
+        FlatKeyedFile.Values stat = files.read(cpuDir, "cpu.stat", CPU_STAT_FILE);
+        Long quota = files.read(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
+        Long period = files.read(cpuDir, "cpu.cfs_period_us", CpuCfs::parsePeriod);
+        if (files.vanished() || (usageNs == null && acct == null && stat == null && period == null)) {
+            return null;
+        }
+        Double cores = quota == null || period == null ? null : new CpuMax(quota, period).quotaCores();
+        return new ContainerStats.Cpu(usageNs == null ? null : usageNs / 1e9, seconds(acct, 0, ticksPerSecond),
+                seconds(acct, 1, ticksPerSecond), get(stat, 0), get(stat, 1), seconds(stat, 2, 1e9), cores);
+    }
+
+    ContainerStats.Memory memory(String dir) {
+        files.startPart();
+        Long usage = files.read(dir, "memory.usage_in_bytes", SingleValueFile::parse);
+        FlatKeyedFile.Values stat = files.read(dir, "memory.stat", MEMORY_STAT_FILE);
+        Long limit = files.read(dir, "memory.limit_in_bytes", SingleValueFile::parseLimit);
+        Long peak = files.read(dir, "memory.max_usage_in_bytes", SingleValueFile::parse);
+        FlatKeyedFile.Values oom = files.read(dir, "memory.oom_control", CgroupStatsReader.OOM_KILL_FILE);
+        if (files.vanished() || (usage == null && stat == null && limit == null && peak == null && oom == null)) {
+            return null;
+        }
+        Long inactiveFile = either(stat, 6, 7);
+        return new ContainerStats.Memory(usage, CgroupStatsReader.workingSet(usage, inactiveFile), either(stat, 0, 1),
+                either(stat, 2, 3), either(stat, 4, 5), limit, peak, get(oom, 0));
+    }
+
+    ContainerStats.Io io(String dir) {
+        files.startPart();
+        BlkioStat bytes = null;
+        String[] family = null;
+        for (String[] f : BLKIO) {
+            BlkioStat b = files.read(dir, f[0], BlkioStat::parse);
+            if (files.vanished()) {
+                return null;
+            }
+            if (b != null && (bytes == null || !b.devices().isEmpty())) {
+                bytes = b;
+                family = f;
+                if (!b.devices().isEmpty()) {
+                    break;
+                }
+            }
+        }
+        if (bytes == null) {
+            return null;
+        }
+        BlkioStat ops = files.read(dir, family[1], BlkioStat::parse);
+        if (files.vanished()) {
+            return null;
+        }
+        long rb = 0;
+        long wb = 0;
+        long ro = 0;
+        long wo = 0;
+        List<ContainerStats.Device> devices = new ArrayList<>(bytes.devices().size());
+        for (BlkioStat.Entry e : bytes.devices()) {
+            BlkioStat.Entry o = ops == null ? null : find(ops, e.device());
+            long r = o == null ? 0 : o.read();
+            long w = o == null ? 0 : o.write();
+            devices.add(new ContainerStats.Device(e.device(), e.read(), e.write(), r, w));
+            rb = add(rb, e.read());
+            wb = add(wb, e.write());
+            ro = add(ro, r);
+            wo = add(wo, w);
+        }
+        if (ops == null) { // operations unknown: keep the bytes, leave out what cannot be told per device
+            return new ContainerStats.Io(rb, wb, null, null, null);
+        }
+        return new ContainerStats.Io(rb, wb, ro, wo, List.copyOf(devices));
+    }
+
+    private static BlkioStat.Entry find(BlkioStat s, String device) {
+        for (BlkioStat.Entry e : s.devices()) {
+            if (e.device().equals(device)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The hierarchical figure, else the cgroup's own. */
+    private static Long either(FlatKeyedFile.Values v, int total, int local) {
+        Long t = get(v, total);
+        return t != null ? t : get(v, local);
+    }
+}
