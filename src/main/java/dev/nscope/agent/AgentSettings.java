@@ -1,9 +1,11 @@
 package dev.nscope.agent;
 
+import dev.nscope.cgroup.ResourceThresholds;
 import dev.nscope.container.RuntimeDirs;
 import dev.nscope.host.HostPaths;
 import dev.nscope.host.InvalidHostPathException;
 import dev.nscope.rules.RuleCatalog;
+import dev.nscope.scan.ScanOptions;
 import dev.nscope.scan.Scanner;
 
 import java.time.Clock;
@@ -44,6 +46,16 @@ public final class AgentSettings {
         return paths;
     }
 
+    public static ResourceThresholds thresholds(NscopeProperties p) {
+        NscopeProperties.Rules r = p.getRules();
+        try {
+            return new ResourceThresholds(r.getMemoryNearLimit(), r.getPidsNearLimit(), r.getCpuThrottled());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("nscope.rules thresholds (memory-near-limit, pids-near-limit, cpu-throttled) "
+                    + "are shares in (0, 1]: " + e.getMessage());
+        }
+    }
+
     public static RuntimeDirs runtimeDirs(NscopeProperties p) {
         NscopeProperties.RuntimeState r = p.getRuntime();
         return new RuntimeDirs(r.getDockerRoot(), r.getContainerdState(), List.copyOf(r.getContainersStorage()), r.getUserRuntimeDir());
@@ -53,6 +65,7 @@ public final class AgentSettings {
     public static Scanner scanner(NscopeProperties p) {
         validate(p);
         HostPaths paths = hostPaths(p);
-        return new Scanner(paths, runtimeDirs(p), Set.copyOf(p.getRules().getDisabled()), Clock.systemUTC());
+        return new Scanner(paths, new ScanOptions(runtimeDirs(p), Set.copyOf(p.getRules().getDisabled()), thresholds(p),
+                p.getPid1().getZombieGrace(), Clock.systemUTC()));
     }
 }

@@ -119,6 +119,36 @@ public class NscopeProperties {
     public static class Rules {
         /** Rule ids that are not evaluated. */
         private Set<String> disabled = new LinkedHashSet<>();
+        /** memory-near-limit: working set over this share of the memory limit. */
+        private double memoryNearLimit = 0.9;
+        /** pids-near-limit: tasks over this share of pids.max. */
+        private double pidsNearLimit = 0.9;
+        /** cpu-throttled: throttled share of the CFS periods between two scans. */
+        private double cpuThrottled = 0.25;
+
+        public double getMemoryNearLimit() {
+            return memoryNearLimit;
+        }
+
+        public void setMemoryNearLimit(double memoryNearLimit) {
+            this.memoryNearLimit = memoryNearLimit;
+        }
+
+        public double getPidsNearLimit() {
+            return pidsNearLimit;
+        }
+
+        public void setPidsNearLimit(double pidsNearLimit) {
+            this.pidsNearLimit = pidsNearLimit;
+        }
+
+        public double getCpuThrottled() {
+            return cpuThrottled;
+        }
+
+        public void setCpuThrottled(double cpuThrottled) {
+            this.cpuThrottled = cpuThrottled;
+        }
 
         public Set<String> getDisabled() {
             return disabled;

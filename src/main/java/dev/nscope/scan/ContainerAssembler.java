@@ -1,40 +1,61 @@
 package dev.nscope.scan;
 
 import dev.nscope.cgroup.CgroupLayout;
+import dev.nscope.cgroup.CgroupStatsReader;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.cgroup.Hierarchy;
+import dev.nscope.cgroup.ResourceFacts;
+import dev.nscope.cgroup.ResourceRules;
+import dev.nscope.cgroup.ResourceThresholds;
 import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.HostNamespaceRule;
 import dev.nscope.container.NamespaceFacts;
 import dev.nscope.container.ProcessGroup;
-import dev.nscope.container.RuntimeMetadataReader;
-import dev.nscope.host.ErrorCounts;
-import dev.nscope.proc.Namespaces;
+import dev.nscope.proc.NamespaceType;
 import dev.nscope.proc.ProcStat;
 import dev.nscope.rules.Finding;
+import dev.nscope.rules.FindingRule;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
-/** Turns one group of processes into a {@link ContainerSnapshot}: identity, metadata, PID 1, counts, findings. */
+/**
+ * Turns one group of processes into a {@link ContainerSnapshot}: identity and metadata, PID 1,
+ * process counts, cgroup figures, and the findings of the namespace and resource rules. Keeps each
+ * container's previous figures for the rules that compare two scans.
+ */
 final class ContainerAssembler {
     private final CgroupLayout layout;
-    private final RuntimeMetadataReader metadata;
     private final ProcessTable table;
+    private final CgroupStatsReader stats;
+    private final ResourceThresholds thresholds;
     private final List<HostNamespaceRule> namespaceRules;
+    private final List<FindingRule<ResourceFacts>> resourceRules;
+    private Map<String, ContainerStats> previous = new HashMap<>();
+    private Map<String, ContainerStats> current = new HashMap<>();
 
-    ContainerAssembler(CgroupLayout layout, RuntimeMetadataReader metadata, ProcessTable table, Set<String> disabledRules) {
+    ContainerAssembler(CgroupLayout layout, ProcessTable table, CgroupStatsReader stats, ResourceThresholds thresholds,
+                       Set<String> disabledRules) {
         this.layout = layout;
-        this.metadata = metadata;
         this.table = table;
+        this.stats = stats;
+        this.thresholds = thresholds;
         this.namespaceRules = HostNamespaceRule.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
+        this.resourceRules = ResourceRules.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
     }
 
-    ContainerSnapshot assemble(ProcessGroup<ProcessInfo> g, Namespaces host, long nowNanos, ErrorCounts errors) {
-        ContainerMetadata md = g.claim() == null ? ContainerMetadata.EMPTY : metadata.lookup(g.claim(), nowNanos, errors);
+    /** Ends a pass: the figures read in it become the "previous" of the next. */
+    void endPass() {
+        previous = current;
+        current = new HashMap<>();
+    }
+
+    ContainerSnapshot assemble(ProcessGroup<ProcessInfo> g, ContainerMetadata md, PassContext ctx) {
         String name = md.name() != null ? md.name() : g.claim() != null ? g.claim().name() : null;
         String podUid = g.claim() != null && g.claim().podUid() != null ? g.claim().podUid() : md.podUid();
         KubernetesRef k8s = podUid == null && md.podName() == null ? null
@@ -60,14 +81,83 @@ final class ContainerAssembler {
         Pid1Info pid1Info = pid1 == null ? null
                 : new Pid1Info(pid1.pid(), pid1.stat().comm(), table.exe(pid1), null, null, pid1Children);
 
-        List<Finding> findings = new ArrayList<>();
-        NamespaceFacts facts = new NamespaceFacts(g.runtime(), g.namespaces(), host, pid1 != null);
-        for (HostNamespaceRule r : namespaceRules) {
-            r.check(facts).ifPresent(findings::add);
+        String cgroupPath = cgroupPath(g);
+        ContainerStats figures = readStats(g, cgroupPath, ctx);
+        String key = g.runtime().label() + "/" + g.id();
+        if (figures != ContainerStats.NONE) {
+            current.put(key, figures);
         }
-        return new ContainerSnapshot(g.id(), g.runtime(), name, md.image(), k8s, cgroupPath(g), g.namespaces(), pid1Info,
-                new ProcessSummary(list.size(), threads, zombies, byState), ContainerStats.NONE,
-                List.copyOf(findings), List.copyOf(list));
+
+        List<Finding> findings = new ArrayList<>();
+        NamespaceFacts nsFacts = new NamespaceFacts(g.runtime(), g.namespaces(), ctx.host(), pid1 != null);
+        for (HostNamespaceRule r : namespaceRules) {
+            r.check(nsFacts).ifPresent(findings::add);
+        }
+        ResourceFacts resFacts = new ResourceFacts(figures, previous.get(key), thresholds);
+        for (FindingRule<ResourceFacts> r : resourceRules) {
+            r.check(resFacts).ifPresent(findings::add);
+        }
+        return new ContainerSnapshot(g.id(), g.runtime(), name, md.image(), k8s, cgroupPath, g.namespaces(), pid1Info,
+                new ProcessSummary(list.size(), threads, zombies, byState), figures, List.copyOf(findings), List.copyOf(list));
+    }
+
+    /**
+     * The cgroup figures: a runtime's container reads its scope in every hierarchy; a sandbox only when
+     * it has its cgroup to itself (else the figures would be someone else's too).
+     */
+    private ContainerStats readStats(ProcessGroup<ProcessInfo> g, String cgroupPath, PassContext ctx) {
+        ProcessInfo ref = reference(g);
+        int netPid = ctx.networkOwners().contains(g.id()) ? networkPid(g) : 0;
+        if (ref == null || ref.cgroups() == null || cgroupPath == null) {
+            return netPid > 0 ? new ContainerStats(null, null, null, null, null, stats.readNetwork(netPid, ctx.errors()))
+                    : ContainerStats.NONE;
+        }
+        if (g.claim() == null) {
+            int here = ctx.processesByPath().getOrDefault(cgroupPath, 0);
+            long ours = g.members().stream().filter(p -> cgroupPath.equals(namingPath(p))).count();
+            if (cgroupPath.equals("/") || here != ours) {
+                return netPid > 0 ? new ContainerStats(null, null, null, null, null, stats.readNetwork(netPid, ctx.errors()))
+                        : ContainerStats.NONE;
+            }
+        }
+        String segment = cgroupPath.substring(cgroupPath.lastIndexOf('/') + 1);
+        Function<Hierarchy, String> pathOf = h -> {
+            String p = ref.cgroups().get(h);
+            if (p == null || g.claim() == null) {
+                return p;
+            }
+            // the container's own scope, not a sub-cgroup it made for itself
+            int i = p.indexOf("/" + segment);
+            return i < 0 ? p : p.substring(0, i + 1 + segment.length());
+        };
+        return stats.read(pathOf, netPid, ctx.errors());
+    }
+
+    /** PID 1, or the first member that still has a cgroup (zombies have left theirs). */
+    private static ProcessInfo reference(ProcessGroup<ProcessInfo> g) {
+        if (g.pid1() != null && g.pid1().cgroups() != null) {
+            return g.pid1();
+        }
+        for (ProcessInfo p : g.members()) {
+            if (!p.zombie() && p.cgroups() != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A live member in the container's network namespace, PID 1 first; 0 when none. */
+    private static int networkPid(ProcessGroup<ProcessInfo> g) {
+        long net = g.namespaces().get(NamespaceType.NET);
+        if (g.pid1() != null && g.pid1().namespaces().get(NamespaceType.NET) == net) {
+            return g.pid1().pid();
+        }
+        for (ProcessInfo p : g.members()) {
+            if (!p.zombie() && p.namespaces().get(NamespaceType.NET) == net) {
+                return p.pid();
+            }
+        }
+        return 0;
     }
 
     /** The claimed scope, or for a sandbox the cgroup of its PID 1 (or first member). */
@@ -75,7 +165,12 @@ final class ContainerAssembler {
         if (g.claim() != null) {
             return g.claim().scopePath();
         }
-        ProcessInfo p = g.pid1() != null ? g.pid1() : g.members().get(0);
+        ProcessInfo p = reference(g);
+        return p == null ? null : namingPath(p);
+    }
+
+    /** A process's cgroup in the first hierarchy of the naming order that names one. */
+    String namingPath(ProcessInfo p) {
         if (p.cgroups() == null) {
             return null;
         }

@@ -3,13 +3,16 @@ package dev.nscope.scan;
 import dev.nscope.cgroup.CgroupLayout;
 import dev.nscope.cgroup.CgroupNamespaceRoots;
 import dev.nscope.cgroup.Hierarchy;
+import dev.nscope.cgroup.CgroupStatsReader;
 import dev.nscope.container.CgroupPathRecognizer;
+import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.ContainerGrouper;
 import dev.nscope.container.ProcessGroup;
 import dev.nscope.container.RuntimeDirs;
 import dev.nscope.container.RuntimeMetadataReader;
 import dev.nscope.host.ErrorCounts;
 import dev.nscope.host.FileBytes;
+import dev.nscope.host.ClockTicks;
 import dev.nscope.host.HostPaths;
 import dev.nscope.host.Pids;
 import dev.nscope.proc.NamespaceType;
@@ -21,8 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,18 +52,23 @@ public final class Scanner {
     private Namespaces hostNamespaces;
     private boolean rootsResolved;
 
-    public Scanner(HostPaths paths, RuntimeDirs runtimeDirs, Set<String> disabledRules, Clock clock) {
+    public Scanner(HostPaths paths, ScanOptions options) {
         paths.validate();
         this.paths = paths;
-        this.clock = clock;
+        this.clock = options.clock();
         this.layout = CgroupLayout.detect(paths.cgroupRoot());
-        this.metadata = new RuntimeMetadataReader(runtimeDirs);
+        this.metadata = new RuntimeMetadataReader(options.runtimeDirs());
         this.table = new ProcessTable(paths, layout, CgroupNamespaceRoots.identity(layout), CgroupPathRecognizer.defaults());
-        this.assembler = new ContainerAssembler(layout, metadata, table, disabledRules);
+        this.assembler = new ContainerAssembler(layout, table, new CgroupStatsReader(paths, layout, ClockTicks.perSecond()),
+                options.thresholds(), options.disabledRules());
+    }
+
+    public Scanner(HostPaths paths, RuntimeDirs runtimeDirs) {
+        this(paths, ScanOptions.defaults().withRuntimeDirs(runtimeDirs));
     }
 
     public Scanner(HostPaths paths) {
-        this(paths, RuntimeDirs.defaults(), Set.of(), Clock.systemUTC());
+        this(paths, ScanOptions.defaults());
     }
 
     public CgroupLayout layout() {
@@ -74,18 +84,68 @@ public final class Scanner {
         List<ProcessInfo> processes = table.refresh(errors);
         List<ProcessGroup<ProcessInfo>> groups = ContainerGrouper.group(processes, hostNamespaces);
         long now = System.nanoTime();
-        List<ContainerSnapshot> containers = new ArrayList<>(groups.size());
+        List<ContainerMetadata> mds = new ArrayList<>(groups.size());
         Set<String> live = new HashSet<>();
         for (ProcessGroup<ProcessInfo> g : groups) {
-            containers.add(assembler.assemble(g, hostNamespaces, now, errors));
+            mds.add(g.claim() == null ? ContainerMetadata.EMPTY : metadata.lookup(g.claim(), now, errors));
             live.add(g.runtime().label() + "/" + g.id());
         }
         metadata.retain(live);
+        PassContext ctx = new PassContext(hostNamespaces, now, errors, networkOwners(groups, mds), processesByPath(processes));
+        List<ContainerSnapshot> containers = new ArrayList<>(groups.size());
+        for (int i = 0; i < groups.size(); i++) {
+            containers.add(assembler.assemble(groups.get(i), mds.get(i), ctx));
+        }
+        assembler.endPass();
         long millis = (System.nanoTime() - t0) / 1_000_000;
         NodeInfo node = new NodeInfo(readLine("sys/kernel/hostname"), readLine("sys/kernel/osrelease"),
                 layout.version(), clock.instant(), millis, processes.size(), hostNamespaces, errors.snapshot(),
                 warnings());
         return new ScanSnapshot(node, List.copyOf(containers));
+    }
+
+    /**
+     * One reporter per network namespace that is not the host's: the containers of a pod share one,
+     * and it is the pod sandbox's to report (else the container whose PID 1 started first).
+     */
+    private Set<String> networkOwners(List<ProcessGroup<ProcessInfo>> groups, List<ContainerMetadata> mds) {
+        long hostNet = hostNamespaces.get(NamespaceType.NET);
+        Map<Long, Integer> owner = new HashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            ProcessGroup<ProcessInfo> g = groups.get(i);
+            long net = g.namespaces().get(NamespaceType.NET);
+            if (net == Namespaces.UNKNOWN || net == hostNet) {
+                continue;
+            }
+            Integer o = owner.get(net);
+            if (o == null || ranksBefore(g, mds.get(i), groups.get(o), mds.get(o))) {
+                owner.put(net, i);
+            }
+        }
+        Set<String> out = new HashSet<>();
+        owner.values().forEach(i -> out.add(groups.get(i).id()));
+        return out;
+    }
+
+    private static boolean ranksBefore(ProcessGroup<ProcessInfo> a, ContainerMetadata ma, ProcessGroup<ProcessInfo> b,
+                                       ContainerMetadata mb) {
+        if (ma.podSandbox() != mb.podSandbox()) {
+            return ma.podSandbox();
+        }
+        long sa = a.pid1() == null ? Long.MAX_VALUE : a.pid1().startTime();
+        long sb = b.pid1() == null ? Long.MAX_VALUE : b.pid1().startTime();
+        return sa < sb;
+    }
+
+    private Map<String, Integer> processesByPath(List<ProcessInfo> processes) {
+        Map<String, Integer> m = new HashMap<>();
+        for (ProcessInfo p : processes) {
+            String path = assembler.namingPath(p);
+            if (path != null) {
+                m.merge(path, 1, Integer::sum);
+            }
+        }
+        return m;
     }
 
     private List<String> warnings() {

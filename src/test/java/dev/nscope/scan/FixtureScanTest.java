@@ -25,7 +25,7 @@ class FixtureScanTest {
 
     static ScanSnapshot scan(HostPaths paths, Path dockerRoot) {
         RuntimeDirs dirs = new RuntimeDirs(dockerRoot, Path.of("/nonexistent"), List.of(), Path.of("/nonexistent"));
-        return new Scanner(paths, dirs, Set.of(), Clock.systemUTC()).scan();
+        return new Scanner(paths, dirs).scan();
     }
 
     static ContainerSnapshot byId(ScanSnapshot s, String id) {

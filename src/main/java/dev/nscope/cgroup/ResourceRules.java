@@ -1,0 +1,133 @@
+package dev.nscope.cgroup;
+
+import dev.nscope.rules.Finding;
+import dev.nscope.rules.FindingRule;
+import dev.nscope.rules.RuleCatalog;
+import dev.nscope.rules.Severity;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The resource rules: {@code memory-near-limit}, {@code pids-near-limit}, {@code oom-killed},
+ * {@code cpu-throttled}. Each judges only figures the kernel gave; a missing figure is no finding.
+ */
+public final class ResourceRules {
+    private ResourceRules() {
+    }
+
+    public static List<FindingRule<ResourceFacts>> all() {
+        return List.of(
+                rule(RuleCatalog.MEMORY_NEAR_LIMIT, Severity.WARNING, ResourceRules::memoryNearLimit),
+                rule(RuleCatalog.PIDS_NEAR_LIMIT, Severity.WARNING, ResourceRules::pidsNearLimit),
+                rule(RuleCatalog.OOM_KILLED, Severity.CRITICAL, ResourceRules::oomKilled),
+                rule(RuleCatalog.CPU_THROTTLED, Severity.WARNING, ResourceRules::cpuThrottled));
+    }
+
+    private static FindingRule<ResourceFacts> rule(String id, Severity severity, Function<ResourceFacts, Finding> check) {
+        return new FindingRule<>() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public Severity severity() {
+                return severity;
+            }
+
+            @Override
+            public Optional<Finding> check(ResourceFacts f) {
+                return f.now() == null ? Optional.empty() : Optional.ofNullable(check.apply(f));
+            }
+        };
+    }
+
+    static Finding memoryNearLimit(ResourceFacts f) {
+        ContainerStats.Memory m = f.now().memory();
+        if (m == null || m.workingSetBytes() == null || m.limitBytes() == null || m.limitBytes() <= 0) {
+            return null;
+        }
+        double share = (double) m.workingSetBytes() / m.limitBytes();
+        if (share < f.thresholds().memoryNearLimit()) {
+            return null;
+        }
+        return new Finding(RuleCatalog.MEMORY_NEAR_LIMIT, Severity.WARNING,
+                String.format("Working set is %.0f%% of the memory limit: the next allocation spike ends in the OOM killer.", share * 100),
+                evidence("workingSetBytes", m.workingSetBytes(), "limitBytes", m.limitBytes(), "share", round(share),
+                        "threshold", f.thresholds().memoryNearLimit(),
+                        "fix", "raise the memory limit or find what the working set holds (anon vs file cache)"));
+    }
+
+    static Finding pidsNearLimit(ResourceFacts f) {
+        ContainerStats.Pids p = f.now().pids();
+        if (p == null || p.current() == null || p.limit() == null || p.limit() <= 0) {
+            return null;
+        }
+        double share = (double) p.current() / p.limit();
+        if (share < f.thresholds().pidsNearLimit()) {
+            return null;
+        }
+        return new Finding(RuleCatalog.PIDS_NEAR_LIMIT, Severity.WARNING,
+                String.format("%d of %d tasks allowed by pids.max are in use: forks will soon be refused.", p.current(), p.limit()),
+                evidence("current", p.current(), "limit", p.limit(), "share", round(share), "forkFailures", p.forkFailures(),
+                        "threshold", f.thresholds().pidsNearLimit(),
+                        "fix", "look for leaked processes or unreaped zombies; raise --pids-limit if the load is real"));
+    }
+
+    static Finding oomKilled(ResourceFacts f) {
+        Long now = f.now().memory() == null ? null : f.now().memory().oomKills();
+        if (now == null || now == 0) {
+            return null;
+        }
+        Long before = f.previous() == null || f.previous().memory() == null ? null : f.previous().memory().oomKills();
+        if (before != null && now <= before) {
+            return null;
+        }
+        long kills = before == null ? now : now - before;
+        return new Finding(RuleCatalog.OOM_KILLED, Severity.CRITICAL,
+                before == null ? "The OOM killer has killed " + now + " process(es) of this container."
+                        : "The OOM killer killed " + kills + " process(es) of this container since the previous scan.",
+                evidence("oomKills", now, "sincePreviousScan", before == null ? null : kills,
+                        "limitBytes", f.now().memory().limitBytes(),
+                        "fix", "raise the memory limit or reduce what the container allocates"));
+    }
+
+    static Finding cpuThrottled(ResourceFacts f) {
+        ContainerStats.Cpu now = f.now().cpu();
+        ContainerStats.Cpu before = f.previous() == null ? null : f.previous().cpu();
+        if (now == null || before == null || now.periods() == null || before.periods() == null
+                || now.throttledPeriods() == null || before.throttledPeriods() == null) {
+            return null;
+        }
+        long periods = now.periods() - before.periods();
+        long throttled = now.throttledPeriods() - before.throttledPeriods();
+        if (periods <= 0 || throttled < 0) {
+            return null;
+        }
+        double share = (double) throttled / periods;
+        if (share < f.thresholds().cpuThrottled()) {
+            return null;
+        }
+        return new Finding(RuleCatalog.CPU_THROTTLED, Severity.WARNING,
+                String.format("Throttled in %.0f%% of CFS periods since the previous scan: the CPU quota holds it back.", share * 100),
+                evidence("throttledPeriods", throttled, "periods", periods, "share", round(share), "quotaCores", now.quotaCores(),
+                        "threshold", f.thresholds().cpuThrottled(),
+                        "fix", "raise the CPU limit (or drop it and rely on requests/shares)"));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static Map<String, Object> evidence(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
