@@ -23,9 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The scanner on captured trees of real hosts: exact containers, runtimes, ids, pods, PID 1s, host-namespace flags. */
 class FixtureScanTest {
 
+    static RuntimeDirs dirs(Path dockerRoot) {
+        return new RuntimeDirs(dockerRoot, Path.of("/nonexistent"), List.of(), Path.of("/nonexistent"));
+    }
+
     static ScanSnapshot scan(HostPaths paths, Path dockerRoot) {
-        RuntimeDirs dirs = new RuntimeDirs(dockerRoot, Path.of("/nonexistent"), List.of(), Path.of("/nonexistent"));
-        return new Scanner(paths, dirs).scan();
+        return new Scanner(paths, dirs(dockerRoot)).scan();
     }
 
     static ContainerSnapshot byId(ScanSnapshot s, String id) {
