@@ -100,8 +100,10 @@ public final class Pid1Analyzer {
             }
         }
         List<ZombieTracker.Tracked> tracked = s.zombies.observe(zombies, nowNanos);
+        // judged on this look's verdict, then confirmed like it: both confirm on the same looks
+        SigtermVerdict.Delivery thisLook = verdict.delivery() == SigtermVerdict.Delivery.UNKNOWN ? confirmedDelivery : verdict.delivery();
         boolean notForwarding = Boolean.TRUE.equals(
-                s.forwarding.observe(SignalsNotForwardedRule.condition(init.kind(), confirmedDelivery, live)));
+                s.forwarding.observe(SignalsNotForwardedRule.condition(init.kind(), thisLook, live)));
 
         Pid1Look look = new Pid1Look(facts, init, verdict, s.confirmedVerdict, s.sigterm.streak(), notForwarding,
                 s.forwarding.streak(), tracked, zombieGrace, arch);

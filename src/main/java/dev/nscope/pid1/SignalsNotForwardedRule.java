@@ -30,11 +30,11 @@ public final class SignalsNotForwardedRule implements FindingRule<Pid1Look> {
     }
 
     /** The per-look condition, before confirmation over looks. */
-    public static boolean condition(InitKind kind, SigtermVerdict.Delivery confirmed, List<Pid1Facts.Child> liveChildren) {
+    public static boolean condition(InitKind kind, SigtermVerdict.Delivery delivery, List<Pid1Facts.Child> liveChildren) {
         if (liveChildren.isEmpty() || kind.forwardsSignals()) {
             return false;
         }
-        return kind.neverForwards() || confirmed == SigtermVerdict.Delivery.DROPPED;
+        return kind.neverForwards() || delivery == SigtermVerdict.Delivery.DROPPED;
     }
 
     @Override
