@@ -1,0 +1,82 @@
+package dev.nscope.pid1;
+
+import dev.nscope.host.ErrorCounts;
+import dev.nscope.host.ErrorKind;
+import dev.nscope.host.FileBytes;
+import dev.nscope.host.HostPaths;
+import dev.nscope.host.KernelErrors;
+import dev.nscope.proc.ProcCmdline;
+import dev.nscope.proc.ProcStat;
+import dev.nscope.proc.ProcStatus;
+import dev.nscope.proc.ProcSyscall;
+import dev.nscope.proc.ProcWchan;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Reads the files of a container's PID 1 for one look: {@code status} (the signal masks change, so
+ * every look), {@code syscall} and {@code wchan} (the wait; both need ptrace rights, and without them
+ * come back null), and {@code cmdline} (argv; changes with exec). {@code stat} and {@code exe} the
+ * scanner has already. A file that cannot be read leaves its field null; failures are counted, except
+ * a missing {@code syscall}, {@code wchan} or {@code cmdline} (a kernel or capture without them).
+ * Never throws. Not thread-safe (one buffer): one per scanning thread.
+ */
+public final class Pid1Reader {
+    private final HostPaths paths;
+    private final FileBytes buf = new FileBytes(1024, 64 << 10);
+
+    public Pid1Reader(HostPaths paths) {
+        this.paths = paths;
+    }
+
+    /**
+     * The facts of PID 1's own files, without children or pids numbers: add them with
+     * {@link Pid1Facts#withChildren} and {@link Pid1Facts#withPids}.
+     *
+     * @param exe        the target of its {@code exe} link as the scanner read it, null when unreadable
+     * @param stopSignal {@link Signals#stopSignalOrTerm} of the runtime metadata's stop signal
+     */
+    public Pid1Facts read(int pid, long startTime, String comm, String exe, int stopSignal, ErrorCounts errors) {
+        ProcStatus status = null;
+        try {
+            buf.read(paths.pidFile(pid, "status"));
+            status = ProcStatus.parse(buf.data(), buf.length());
+        } catch (IOException e) {
+            errors.count(e);
+        }
+        ProcSyscall syscall = null;
+        try {
+            buf.read(paths.pidFile(pid, "syscall"));
+            syscall = ProcSyscall.parse(buf.data(), buf.length());
+        } catch (IOException e) {
+            countUnlessAbsent(e, errors);
+        }
+        String wchan = null;
+        try {
+            buf.read(paths.pidFile(pid, "wchan"));
+            wchan = ProcWchan.parse(buf.data(), buf.length());
+        } catch (IOException e) {
+            countUnlessAbsent(e, errors);
+        }
+        List<String> argv = List.of();
+        try {
+            buf.read(paths.pidFile(pid, "cmdline"));
+            argv = ProcCmdline.parse(buf.data(), buf.length());
+        } catch (IOException e) {
+            countUnlessAbsent(e, errors);
+        }
+        return new Pid1Facts(pid, startTime, comm, exe, argv, status, syscall, wchan, stopSignal, List.of(), 0, null, null);
+    }
+
+    /** A child of PID 1 from its stat. */
+    public static Pid1Facts.Child child(ProcStat s) {
+        return new Pid1Facts.Child(s.pid(), s.startTime(), s.comm(), s.state(), s.numThreads());
+    }
+
+    private static void countUnlessAbsent(IOException e, ErrorCounts errors) {
+        if (KernelErrors.classify(e) != ErrorKind.VANISHED) {
+            errors.count(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.nscope.pid1;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * When each zombie was first seen. /proc gives no time of death, so a zombie's age is counted from
+ * the first look that saw it; a zombie is identified by (pid, start time), so a reaped zombie whose
+ * pid is reused by a new one starts a new clock. Zombies absent from a look are forgotten (reaped).
+ * Times are {@link System#nanoTime()}-like values passed in, so tests need no sleeping. Not thread-safe.
+ */
+public final class ZombieTracker {
+    /** A zombie's identity. */
+    public record Id(int pid, long startTime) {
+    }
+
+    /** A zombie with the time it was first seen and its age at this look. */
+    public record Tracked(int pid, long startTime, long firstSeenNanos, long ageNanos) {
+    }
+
+    private final Map<Id, Long> firstSeen = new HashMap<>();
+
+    /**
+     * Records the zombies of one look and returns them, in the given order, with their ages; those
+     * not in this look are dropped.
+     */
+    public List<Tracked> observe(Collection<Id> zombies, long nowNanos) {
+        Map<Id, Long> kept = new HashMap<>(Math.max(4, zombies.size() * 2));
+        List<Tracked> out = new ArrayList<>(zombies.size());
+        for (Id z : zombies) {
+            Long t = firstSeen.get(z);
+            long first = t == null ? nowNanos : t;
+            if (kept.putIfAbsent(z, first) == null) {
+                out.add(new Tracked(z.pid(), z.startTime(), first, Math.max(0, nowNanos - first)));
+            }
+        }
+        firstSeen.clear();
+        firstSeen.putAll(kept);
+        return out;
+    }
+
+    /** How many zombies are tracked (those of the latest look). */
+    public int size() {
+        return firstSeen.size();
+    }
+}
