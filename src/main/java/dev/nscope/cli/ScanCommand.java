@@ -9,9 +9,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * {@code nscope scan}: one scan, printed as a table or as the contract's JSON document. When the
- * first look finds zombies, a second look follows after {@code nscope.pid1.zombie-grace}, so that only
- * zombies that outlive the grace are judged unreaped.
+ * {@code nscope scan}: a scan, printed as a table or as the contract's JSON document. PID-1 verdicts
+ * are never made on one look, so the scanner looks twice: the second look comes {@link #SECOND_LOOK}
+ * after the first, or, when the first found zombies, after {@code nscope.pid1.zombie-grace}, so that
+ * only zombies that outlive the grace are judged unreaped.
  */
 public final class ScanCommand {
     private final Scanner scanner;
@@ -24,12 +25,13 @@ public final class ScanCommand {
         this.zombieGrace = zombieGrace;
     }
 
+    static final Duration SECOND_LOOK = Duration.ofMillis(200);
+
     public int run(CommandLine.Format format, PrintStream out) throws InterruptedException {
+        ScanSnapshot first = scanner.scan();
+        boolean zombies = first.containers().stream().anyMatch(c -> c.processes().zombies() > 0);
+        Thread.sleep((zombies ? zombieGrace.plus(SECOND_LOOK) : SECOND_LOOK).toMillis());
         ScanSnapshot s = scanner.scan();
-        if (s.containers().stream().mapToInt(c -> c.processes().zombies()).sum() > 0 && !zombieGrace.isZero()) {
-            Thread.sleep(zombieGrace.toMillis());
-            s = scanner.scan();
-        }
         if (format == CommandLine.Format.JSON) {
             out.println(json.writeValueAsString(ContainersDocument.of(s)));
         } else {

@@ -11,6 +11,11 @@ import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.HostNamespaceRule;
 import dev.nscope.container.NamespaceFacts;
 import dev.nscope.container.ProcessGroup;
+import dev.nscope.pid1.Pid1Analyzer;
+import dev.nscope.pid1.Pid1Facts;
+import dev.nscope.pid1.Pid1Reader;
+import dev.nscope.pid1.Pid1Result;
+import dev.nscope.pid1.Signals;
 import dev.nscope.proc.NamespaceType;
 import dev.nscope.proc.ProcStat;
 import dev.nscope.rules.Finding;
@@ -18,6 +23,7 @@ import dev.nscope.rules.FindingRule;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,9 +31,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Turns one group of processes into a {@link ContainerSnapshot}: identity and metadata, PID 1,
- * process counts, cgroup figures, and the findings of the namespace and resource rules. Keeps each
- * container's previous figures for the rules that compare two scans.
+ * Turns one group of processes into a {@link ContainerSnapshot}: identity and metadata, PID 1 and its
+ * health, process counts, cgroup figures, and the findings of the PID-1, namespace and resource rules.
+ * Keeps what the rules compare across scans: each container's previous figures, and the PID-1 looks.
  */
 final class ContainerAssembler {
     private final CgroupLayout layout;
@@ -36,23 +42,32 @@ final class ContainerAssembler {
     private final ResourceThresholds thresholds;
     private final List<HostNamespaceRule> namespaceRules;
     private final List<FindingRule<ResourceFacts>> resourceRules;
+    private final Pid1Reader pid1Reader;
+    private final Pid1Analyzer pid1Analyzer;
     private Map<String, ContainerStats> previous = new HashMap<>();
     private Map<String, ContainerStats> current = new HashMap<>();
+    /** Keys ("runtime/id") of the containers assembled in this pass. */
+    private Set<String> seen = new HashSet<>();
 
-    ContainerAssembler(CgroupLayout layout, ProcessTable table, CgroupStatsReader stats, ResourceThresholds thresholds,
-                       Set<String> disabledRules) {
+    ContainerAssembler(CgroupLayout layout, ProcessTable table, CgroupStatsReader stats, Pid1Reader pid1Reader,
+                       ScanOptions options) {
+        Set<String> disabledRules = options.disabledRules();
         this.layout = layout;
         this.table = table;
         this.stats = stats;
-        this.thresholds = thresholds;
+        this.thresholds = options.thresholds();
+        this.pid1Reader = pid1Reader;
+        this.pid1Analyzer = new Pid1Analyzer(options.zombieGrace(), disabledRules);
         this.namespaceRules = HostNamespaceRule.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
         this.resourceRules = ResourceRules.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
     }
 
-    /** Ends a pass: the figures read in it become the "previous" of the next. */
+    /** Ends a pass: the figures read in it become the "previous" of the next; gone containers are forgotten. */
     void endPass() {
         previous = current;
         current = new HashMap<>();
+        pid1Analyzer.retain(seen);
+        seen = new HashSet<>();
     }
 
     ContainerSnapshot assemble(ProcessGroup<ProcessInfo> g, ContainerMetadata md, PassContext ctx) {
@@ -66,29 +81,44 @@ final class ContainerAssembler {
         int threads = 0;
         int zombies = 0;
         ProcessInfo pid1 = g.pid1();
-        int pid1Children = 0;
+        List<Pid1Facts.Child> children = new ArrayList<>();
+        int otherZombies = 0;
         for (ProcessInfo p : g.members()) {
             ProcStat s = p.stat();
             list.add(new ProcessEntry(p.pid(), p.innermostPid(), s.ppid(), s.state(), s.comm(), s.numThreads(), p.startTime()));
             byState.merge(String.valueOf(s.state()), 1, Integer::sum);
             threads += s.numThreads();
-            if (s.isZombie()) {
+            boolean zombie = Pid1Facts.isZombie(s.state(), s.numThreads());
+            if (zombie) {
                 zombies++;
-            } else if (pid1 != null && s.ppid() == pid1.pid()) {
-                pid1Children++;
+            }
+            if (pid1 != null && s.ppid() == pid1.pid()) {
+                children.add(Pid1Reader.child(s));
+            } else if (zombie) {
+                otherZombies++;
             }
         }
-        Pid1Info pid1Info = pid1 == null ? null
-                : new Pid1Info(pid1.pid(), pid1.stat().comm(), table.exe(pid1), null, null, pid1Children);
 
         String cgroupPath = cgroupPath(g);
         ContainerStats figures = readStats(g, cgroupPath, ctx);
         String key = g.runtime().label() + "/" + g.id();
+        seen.add(key);
         if (figures != ContainerStats.NONE) {
             current.put(key, figures);
         }
 
         List<Finding> findings = new ArrayList<>();
+        Pid1Info pid1Info = null;
+        if (pid1 != null) {
+            ContainerStats.Pids pids = figures.pids();
+            Pid1Facts facts = pid1Reader.read(pid1.pid(), pid1.startTime(), pid1.stat().comm(), table.exe(pid1),
+                            Signals.stopSignalOrTerm(md.stopSignal()), ctx.errors())
+                    .withChildren(children, otherZombies)
+                    .withPids(pids == null ? null : pids.limit(), pids == null ? null : pids.current());
+            Pid1Result r = pid1Analyzer.analyze(key, facts, ctx.nowNanos());
+            pid1Info = new Pid1Info(pid1.pid(), pid1.stat().comm(), facts.exe(), r.initKind(), r.catchesSigterm(), r.liveChildren());
+            findings.addAll(r.findings());
+        }
         NamespaceFacts nsFacts = new NamespaceFacts(g.runtime(), g.namespaces(), ctx.host(), pid1 != null);
         for (HostNamespaceRule r : namespaceRules) {
             r.check(nsFacts).ifPresent(findings::add);

@@ -13,6 +13,7 @@ import dev.nscope.container.RuntimeMetadataReader;
 import dev.nscope.host.ErrorCounts;
 import dev.nscope.host.FileBytes;
 import dev.nscope.host.ClockTicks;
+import dev.nscope.pid1.Pid1Reader;
 import dev.nscope.host.HostPaths;
 import dev.nscope.host.Pids;
 import dev.nscope.proc.NamespaceType;
@@ -60,7 +61,7 @@ public final class Scanner {
         this.metadata = new RuntimeMetadataReader(options.runtimeDirs());
         this.table = new ProcessTable(paths, layout, CgroupNamespaceRoots.identity(layout), CgroupPathRecognizer.defaults());
         this.assembler = new ContainerAssembler(layout, table, new CgroupStatsReader(paths, layout, ClockTicks.perSecond()),
-                options.thresholds(), options.disabledRules());
+                new Pid1Reader(paths), options);
     }
 
     public Scanner(HostPaths paths, RuntimeDirs runtimeDirs) {
