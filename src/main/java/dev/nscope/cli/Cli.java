@@ -29,7 +29,8 @@ public final class Cli {
                 .web(WebApplicationType.NONE)
                 .bannerMode(Banner.Mode.OFF)
                 .logStartupInfo(false)
-                .properties(Map.of("logging.level.root", "WARN", "logging.level.dev.nscope", "WARN"));
+                // stdout is the command's output: no log lines there; failures are one line on stderr
+                .properties(Map.of("logging.level.root", "OFF"));
         try (ConfigurableApplicationContext ctx = b.run(cl.springArgs().toArray(String[]::new))) {
             Scanner scanner = ctx.getBean(Scanner.class);
             NscopeProperties props = ctx.getBean(NscopeProperties.class);

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param scanErrors problems met during the scan, by kind (vanished processes are normal churn)
  * @param warnings   what the agent could not read at all and so does not judge (e.g. namespace links)
  */
-public record NodeInfo(String hostname, String kernel, CgroupVersion cgroupVersion, Instant scannedAt, long scanMillis,
-                       int processes, Namespaces hostNamespaces, Map<ErrorKind, Long> scanErrors, List<String> warnings) {
+public record NodeInfo(String hostname, String kernel, NodeFacts facts, CgroupVersion cgroupVersion, Instant scannedAt,
+                       long scanMillis, int processes, Namespaces hostNamespaces, Map<ErrorKind, Long> scanErrors,
+                       List<String> warnings) {
 }

@@ -12,15 +12,21 @@ import java.util.Set;
  *
  * @param disabledRules rule ids not evaluated
  * @param zombieGrace   how long a zombie of PID 1 must persist to count as unreaped
+ * @param nodeFacts     what the node is (memory, CPUs, boot time, OS), found once by the caller
  */
 public record ScanOptions(RuntimeDirs runtimeDirs, Set<String> disabledRules, ResourceThresholds thresholds,
-                          Duration zombieGrace, Clock clock) {
+                          Duration zombieGrace, NodeFacts nodeFacts, Clock clock) {
 
     public static ScanOptions defaults() {
-        return new ScanOptions(RuntimeDirs.defaults(), Set.of(), ResourceThresholds.DEFAULTS, Duration.ofSeconds(5), Clock.systemUTC());
+        return new ScanOptions(RuntimeDirs.defaults(), Set.of(), ResourceThresholds.DEFAULTS, Duration.ofSeconds(5),
+                NodeFacts.UNKNOWN, Clock.systemUTC());
     }
 
     public ScanOptions withRuntimeDirs(RuntimeDirs dirs) {
-        return new ScanOptions(dirs, disabledRules, thresholds, zombieGrace, clock);
+        return new ScanOptions(dirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock);
+    }
+
+    public ScanOptions withZombieGrace(Duration grace) {
+        return new ScanOptions(runtimeDirs, disabledRules, thresholds, grace, nodeFacts, clock);
     }
 }

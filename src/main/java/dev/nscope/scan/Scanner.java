@@ -49,6 +49,7 @@ public final class Scanner {
     private final ContainerAssembler assembler;
     private final RuntimeMetadataReader metadata;
     private final Clock clock;
+    private final NodeFacts nodeFacts;
     private final List<String> startWarnings = new ArrayList<>();
     private Namespaces hostNamespaces;
     private boolean rootsResolved;
@@ -57,6 +58,7 @@ public final class Scanner {
         paths.validate();
         this.paths = paths;
         this.clock = options.clock();
+        this.nodeFacts = options.nodeFacts();
         this.layout = CgroupLayout.detect(paths.cgroupRoot());
         this.metadata = new RuntimeMetadataReader(options.runtimeDirs());
         this.table = new ProcessTable(paths, layout, CgroupNamespaceRoots.identity(layout), CgroupPathRecognizer.defaults());
@@ -99,7 +101,7 @@ public final class Scanner {
         }
         assembler.endPass();
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        NodeInfo node = new NodeInfo(readLine("sys/kernel/hostname"), readLine("sys/kernel/osrelease"),
+        NodeInfo node = new NodeInfo(readLine("sys/kernel/hostname"), readLine("sys/kernel/osrelease"), nodeFacts,
                 layout.version(), clock.instant(), millis, processes.size(), hostNamespaces, errors.snapshot(),
                 warnings());
         return new ScanSnapshot(node, List.copyOf(containers));

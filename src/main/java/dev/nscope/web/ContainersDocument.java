@@ -8,6 +8,7 @@ import dev.nscope.proc.Namespaces;
 import dev.nscope.rules.Finding;
 import dev.nscope.scan.ContainerSnapshot;
 import dev.nscope.scan.KubernetesRef;
+import dev.nscope.scan.NodeFacts;
 import dev.nscope.scan.NodeInfo;
 import dev.nscope.scan.Pid1Info;
 import dev.nscope.scan.ProcessEntry;
@@ -24,9 +25,9 @@ import java.util.Map;
  */
 public record ContainersDocument(Node node, List<Container> containers) {
 
-    public record Node(String hostname, String kernel, String cgroupVersion, String scannedAt, long scanMillis,
-                       int processes, Map<String, Long> hostNamespaces, Map<String, Long> scanErrors,
-                       List<String> warnings) {
+    public record Node(String hostname, String kernel, String os, Long memoryBytes, Integer logicalCpus, String bootTime,
+                       String cgroupVersion, String scannedAt, long scanMillis, int processes,
+                       Map<String, Long> hostNamespaces, Map<String, Long> scanErrors, List<String> warnings) {
     }
 
     public record Container(String id, String runtime, String name, String image, KubernetesRef kubernetes,
@@ -57,7 +58,9 @@ public record ContainersDocument(Node node, List<Container> containers) {
 
     public static ContainersDocument of(ScanSnapshot s) {
         NodeInfo n = s.node();
-        Node node = new Node(n.hostname(), n.kernel(), n.cgroupVersion().label(), n.scannedAt().toString(),
+        NodeFacts f = n.facts();
+        Node node = new Node(n.hostname(), n.kernel(), f.os(), f.memoryBytes(), f.logicalCpus(),
+                f.bootTime() == null ? null : f.bootTime().toString(), n.cgroupVersion().label(), n.scannedAt().toString(),
                 n.scanMillis(), n.processes(), inodes(n.hostNamespaces()), ErrorCounts.byLabel(n.scanErrors()),
                 n.warnings());
         List<Container> containers = s.containers().stream().map(c -> container(c, n.hostNamespaces())).toList();
