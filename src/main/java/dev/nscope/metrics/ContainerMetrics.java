@@ -113,6 +113,31 @@ final class ContainerMetrics {
                 }
             }
         }));
+        String[][] net = {
+                {"receive_bytes", "Bytes received"}, {"transmit_bytes", "Bytes transmitted"},
+                {"receive_packets", "Packets received"}, {"transmit_packets", "Packets transmitted"},
+                {"receive_errors", "Receive errors"}, {"transmit_errors", "Transmit errors"},
+                {"receive_packets_dropped", "Received packets dropped"}, {"transmit_packets_dropped", "Transmitted packets dropped"}};
+        List<MetricFamily> netFamilies = new ArrayList<>();
+        for (String[] n : net) {
+            netFamilies.add(MetricFamily.counter("nscope_container_network_" + n[0],
+                    n[1] + " by the container's network namespace, per interface (lo left out; one reporter per namespace)"));
+        }
+        s.add(new Spec(netFamilies, (l, c) -> {
+            if (c.stats() == null || c.stats().network() == null) {
+                return;
+            }
+            for (ContainerStats.Interface i : c.stats().network().interfaces()) {
+                if (i.name().equals("lo")) {
+                    continue;
+                }
+                Labels il = l.add("interface", i.name());
+                long[] v = {i.rxBytes(), i.txBytes(), i.rxPackets(), i.txPackets(), i.rxErrors(), i.txErrors(), i.rxDropped(), i.txDropped()};
+                for (int k = 0; k < v.length; k++) {
+                    netFamilies.get(k).add(il, v[k]);
+                }
+            }
+        }));
         s.add(gauge("nscope_container_pids", "Tasks in the cgroup (pids.current)", c -> pids(c, ContainerStats.Pids::current)));
         s.add(gauge("nscope_container_threads_max", "The cgroup's task limit (pids.max); absent when unlimited",
                 c -> pids(c, ContainerStats.Pids::limit)));
