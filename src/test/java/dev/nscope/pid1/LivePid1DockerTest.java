@@ -116,7 +116,7 @@ class LivePid1DockerTest {
         }
         Startables.deepStart(CASES.values().stream().map(Case::container)).join();
 
-        ScanOptions options = new ScanOptions(RuntimeDirs.defaults(), Set.of(), ResourceThresholds.DEFAULTS, GRACE, Clock.systemUTC());
+        ScanOptions options = ScanOptions.defaults().withZombieGrace(GRACE);
         Scanner scanner = new Scanner(HostPaths.live(), options);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         do {

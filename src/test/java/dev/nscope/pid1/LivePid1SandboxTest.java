@@ -81,7 +81,7 @@ class LivePid1SandboxTest {
                 ids.put(e.getKey(), "pidns-" + e.getValue().nsInode("pid"));
             }
 
-            ScanOptions options = new ScanOptions(RuntimeDirs.defaults(), Set.of(), ResourceThresholds.DEFAULTS, GRACE, Clock.systemUTC());
+            ScanOptions options = ScanOptions.defaults().withZombieGrace(GRACE);
             Scanner scanner = new Scanner(HostPaths.live(), options);
             ScanSnapshot s;
             int looks = 0;

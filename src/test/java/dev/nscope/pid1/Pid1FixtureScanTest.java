@@ -39,8 +39,7 @@ class Pid1FixtureScanTest {
 
     /** The second of two scans of a captured tree. */
     static ScanSnapshot twoScans(HostPaths paths) {
-        Scanner scanner = new Scanner(paths, new ScanOptions(NO_RUNTIME_DIRS, Set.of(), ResourceThresholds.DEFAULTS, Duration.ZERO,
-                Clock.systemUTC()));
+        Scanner scanner = new Scanner(paths, ScanOptions.defaults().withRuntimeDirs(NO_RUNTIME_DIRS).withZombieGrace(Duration.ZERO));
         ScanSnapshot first = scanner.scan();
         assertThat(first.containers()).as("one look never flags a PID 1")
                 .allSatisfy(c -> assertThat(pid1Rules(c)).isEmpty())
@@ -129,7 +128,7 @@ class Pid1FixtureScanTest {
     @Test
     void v2CasesWithAGraceNotYetPassedNoZombieIsUnreaped() {
         Scanner scanner = new Scanner(Fixtures.paths(Fixtures.V2_CASES, "host"),
-                new ScanOptions(NO_RUNTIME_DIRS, Set.of(), ResourceThresholds.DEFAULTS, Duration.ofHours(1), Clock.systemUTC()));
+                ScanOptions.defaults().withRuntimeDirs(NO_RUNTIME_DIRS).withZombieGrace(Duration.ofHours(1)));
         scanner.scan();
         ContainerSnapshot c = scanner.scan().find("c1".repeat(32)).orElseThrow();
         assertThat(pid1Rules(c)).containsExactly(PID1_SIGTERM_DROPPED);
