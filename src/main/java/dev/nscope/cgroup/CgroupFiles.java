@@ -13,8 +13,17 @@ import java.io.IOException;
  * way the stats need: a file the kernel does not have is just absent (null, not counted); a cgroup
  * directory that disappeared marks the current part as vanished (not counted: the container is gone);
  * a malformed file, a refused read or any other I/O failure is counted and gives null. Not thread-safe.
+ *
+ * <p>What need not be read every pass is not: a file name the kernel lacks (absent from a cgroup
+ * directory that exists: {@code memory.peak} before 5.19, the swap files without swap accounting) is
+ * remembered and not tried again until {@link #RECHECK_LACKING} passes later; figures that change only
+ * when someone changes them (limits) are read through {@link #readSlow}, every {@link #SLOW_EVERY} passes.
  */
 final class CgroupFiles {
+    /** Passes between two reads of a limit ({@code memory.max}, {@code cpu.max}, {@code pids.max} …). */
+    static final int SLOW_EVERY = 6;
+    /** Passes after which file names the kernel lacked are tried again. */
+    static final int RECHECK_LACKING = 256;
     /** A pure parser over a file's bytes. */
     @FunctionalInterface
     interface Parser<T> {
@@ -22,12 +31,55 @@ final class CgroupFiles {
     }
 
     private final FileBytes buf = new FileBytes();
+    private final java.util.Set<String> lacking = new java.util.HashSet<>();
+    private final java.util.Map<String, Slow> slow = new java.util.HashMap<>();
     private ErrorCounts errors;
     private boolean vanished;
+    private long pass;
+
+    /** A slowly changing value and the pass that read it. */
+    private record Slow(Object value, long readInPass) {
+    }
+
+    /** Starts a scan pass: ages the slow values, and now and then forgets which names were lacking. */
+    void beginPass() {
+        pass++;
+        if (pass % RECHECK_LACKING == 0) {
+            lacking.clear();
+        }
+        if (pass % SLOW_EVERY == 0) {
+            slow.values().removeIf(v -> pass - v.readInPass > 2L * SLOW_EVERY);
+        }
+    }
+
+    long pass() {
+        return pass;
+    }
 
     /** Starts a call: failures go to {@code errors}. */
     void begin(ErrorCounts errors) {
         this.errors = errors;
+    }
+
+    /**
+     * Like {@link #read}, for a value that changes only when someone changes it: read again only every
+     * {@link #SLOW_EVERY} passes (staggered by file), else the value read last time.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T readSlow(String dir, String name, Parser<T> parser) {
+        if (dir == null) {
+            return null;
+        }
+        String key = dir + '/' + name;
+        Slow s = slow.get(key);
+        if (s != null && pass - s.readInPass < SLOW_EVERY + (key.hashCode() & 1)) {
+            return (T) s.value;
+        }
+        T v = read(dir, name, parser);
+        if (!vanished) {
+            slow.put(key, new Slow(v, pass));
+        }
+        return v;
     }
 
     /** Starts a part (cpu, memory …): forgets an earlier part's vanished cgroup. */
@@ -42,7 +94,7 @@ final class CgroupFiles {
 
     /** The parsed content of {@code dir/name}, or null (see the class comment). Null {@code dir}: null. */
     <T> T read(String dir, String name, Parser<T> parser) {
-        if (dir == null) {
+        if (dir == null || lacking.contains(name)) {
             return null;
         }
         try {
@@ -50,7 +102,9 @@ final class CgroupFiles {
         } catch (IOException e) {
             if (gone(dir)) {
                 vanished = true;
-            } else if (!KernelErrors.isAbsent(e) && !unsupported(e)) {
+            } else if (KernelErrors.isAbsent(e) || unsupported(e)) {
+                lacking.add(name);
+            } else {
                 errors.count(e);
             }
             return null;

@@ -29,6 +29,7 @@ public final class CgroupLayout {
     private final CgroupVersion version;
     private final List<Hierarchy> hierarchies;
     private final Hierarchy unified;
+    private final List<Hierarchy> namingOrder;
 
     private CgroupLayout(CgroupVersion version, List<Hierarchy> hierarchies) {
         this.version = version;
@@ -40,6 +41,7 @@ public final class CgroupLayout {
             }
         }
         this.unified = u;
+        this.namingOrder = computeNamingOrder();
     }
 
     public static CgroupLayout detect(Path cgroupRoot) {
@@ -139,6 +141,10 @@ public final class CgroupLayout {
      * and the v2 hierarchy last on hybrid hosts (on pure v2 it is the only one).
      */
     public List<Hierarchy> namingOrder() {
+        return namingOrder;
+    }
+
+    private List<Hierarchy> computeNamingOrder() {
         List<String> preferred = List.of("pids", "memory", "cpu", "cpuacct", "name=systemd", "devices", "freezer",
                 "blkio", "cpuset");
         List<Hierarchy> out = new ArrayList<>();
@@ -157,7 +163,7 @@ public final class CgroupLayout {
         if (unified != null) {
             out.add(unified);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     @Override

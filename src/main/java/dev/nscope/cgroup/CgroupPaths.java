@@ -12,9 +12,11 @@ import java.util.List;
  */
 public final class CgroupPaths {
     private final String[] paths;
+    private final String naming;
 
-    private CgroupPaths(String[] paths) {
+    private CgroupPaths(String[] paths, String naming) {
         this.paths = paths;
+        this.naming = naming;
     }
 
     public static CgroupPaths of(List<ProcCgroup.Entry> entries, CgroupLayout layout, CgroupNamespaceRoots roots) {
@@ -25,7 +27,19 @@ public final class CgroupPaths {
                 p[h.index()] = roots.normalize(h, e.path());
             }
         }
-        return new CgroupPaths(p);
+        String naming = null;
+        for (Hierarchy h : layout.namingOrder()) {
+            if (p[h.index()] != null) {
+                naming = p[h.index()];
+                break;
+            }
+        }
+        return new CgroupPaths(p, naming);
+    }
+
+    /** The path in the first hierarchy of {@link CgroupLayout#namingOrder()} that names one, or null. */
+    public String naming() {
+        return naming;
     }
 
     /** The path in a hierarchy, or null. */

@@ -56,6 +56,15 @@ public final class CgroupStatsReader {
         this.v1 = new CgroupV1Stats(files, ticksPerSecond);
     }
 
+    /**
+     * Starts a scan pass. Limits and peaks are read every few passes only (they change when someone
+     * changes them), file names the kernel lacks are not tried again, and a v1 blkio family that
+     * listed devices is read alone.
+     */
+    public void beginPass() {
+        files.beginPass();
+    }
+
     /** The cgroup figures of a container; no network part. */
     public ContainerStats read(CgroupPaths paths, ErrorCounts errors) {
         return read(paths::get, 0, errors);
@@ -126,7 +135,7 @@ public final class CgroupStatsReader {
     private ContainerStats.Cpu cpu(String dir) {
         files.startPart();
         FlatKeyedFile.Values stat = files.read(dir, "cpu.stat", CPU_STAT_FILE);
-        CpuMax max = files.read(dir, "cpu.max", CpuMax::parse);
+        CpuMax max = files.readSlow(dir, "cpu.max", CpuMax::parse);
         if (files.vanished() || (stat == null && max == null)) {
             return null;
         }
@@ -138,8 +147,8 @@ public final class CgroupStatsReader {
         files.startPart();
         Long usage = files.read(dir, "memory.current", SingleValueFile::parse);
         FlatKeyedFile.Values stat = files.read(dir, "memory.stat", MEMORY_STAT_FILE);
-        Long limit = files.read(dir, "memory.max", SingleValueFile::parseLimit);
-        Long peak = files.read(dir, "memory.peak", SingleValueFile::parse);
+        Long limit = files.readSlow(dir, "memory.max", SingleValueFile::parseLimit);
+        Long peak = files.readSlow(dir, "memory.peak", SingleValueFile::parse);
         Long swap = files.read(dir, "memory.swap.current", SingleValueFile::parse);
         FlatKeyedFile.Values events = files.read(dir, "memory.events", OOM_KILL_FILE);
         if (files.vanished() || (usage == null && stat == null && limit == null && peak == null && swap == null
@@ -173,7 +182,7 @@ public final class CgroupStatsReader {
     private ContainerStats.Pids pids(String dir) {
         files.startPart();
         Long current = files.read(dir, "pids.current", SingleValueFile::parse);
-        Long limit = files.read(dir, "pids.max", SingleValueFile::parseLimit);
+        Long limit = files.readSlow(dir, "pids.max", SingleValueFile::parseLimit);
         FlatKeyedFile.Values events = files.read(dir, "pids.events", PIDS_EVENTS_FILE);
         if (files.vanished() || (current == null && limit == null && events == null)) {
             return null;

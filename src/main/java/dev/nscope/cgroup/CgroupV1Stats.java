@@ -60,8 +60,8 @@ final class CgroupV1Stats {
         Long usageNs = files.read(cpuacctDir, "cpuacct.usage", SingleValueFile::parse);
         FlatKeyedFile.Values acct = files.read(cpuacctDir, "cpuacct.stat", CPUACCT_STAT_FILE);
         FlatKeyedFile.Values stat = files.read(cpuDir, "cpu.stat", CPU_STAT_FILE);
-        Long quota = files.read(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
-        Long period = files.read(cpuDir, "cpu.cfs_period_us", CpuCfs::parsePeriod);
+        Long quota = files.readSlow(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
+        Long period = files.readSlow(cpuDir, "cpu.cfs_period_us", CpuCfs::parsePeriod);
         if (files.vanished() || (usageNs == null && acct == null && stat == null && period == null)) {
             return null;
         }
@@ -74,8 +74,8 @@ final class CgroupV1Stats {
         files.startPart();
         Long usage = files.read(dir, "memory.usage_in_bytes", SingleValueFile::parse);
         FlatKeyedFile.Values stat = files.read(dir, "memory.stat", MEMORY_STAT_FILE);
-        Long limit = files.read(dir, "memory.limit_in_bytes", SingleValueFile::parseLimit);
-        Long peak = files.read(dir, "memory.max_usage_in_bytes", SingleValueFile::parse);
+        Long limit = files.readSlow(dir, "memory.limit_in_bytes", SingleValueFile::parseLimit);
+        Long peak = files.readSlow(dir, "memory.max_usage_in_bytes", SingleValueFile::parse);
         FlatKeyedFile.Values oom = files.read(dir, "memory.oom_control", CgroupStatsReader.OOM_KILL_FILE);
         if (files.vanished() || (usage == null && stat == null && limit == null && peak == null && oom == null)) {
             return null;
@@ -85,25 +85,51 @@ final class CgroupV1Stats {
                 either(stat, 2, 3), either(stat, 4, 5), limit, peak, get(oom, 0));
     }
 
+    /** Per cgroup directory, the blkio family that gave figures, and the pass it was chosen in. */
+    private final java.util.Map<String, long[]> chosenFamily = new java.util.HashMap<>();
+    /** Passes after which a family that listed no device is probed again. */
+    static final int REPROBE_BLKIO = 16;
+
     ContainerStats.Io io(String dir) {
         files.startPart();
         BlkioStat bytes = null;
         String[] family = null;
-        for (String[] f : BLKIO) {
-            BlkioStat b = files.read(dir, f[0], BlkioStat::parse);
+        long[] chosen = dir == null ? null : chosenFamily.get(dir);
+        if (chosen != null && (chosen[2] == 1 || files.pass() - chosen[1] < REPROBE_BLKIO)) {
+            // the family chosen before: read only it
+            family = BLKIO[(int) chosen[0]];
+            bytes = files.read(dir, family[0], BlkioStat::parse);
             if (files.vanished()) {
+                chosenFamily.remove(dir);
                 return null;
             }
-            if (b != null && (bytes == null || !b.devices().isEmpty())) {
-                bytes = b;
-                family = f;
-                if (!b.devices().isEmpty()) {
-                    break;
-                }
+            if (bytes == null) {
+                chosenFamily.remove(dir);
             }
         }
         if (bytes == null) {
-            return null;
+            int index = -1;
+            for (int i = 0; i < BLKIO.length; i++) {
+                BlkioStat b = files.read(dir, BLKIO[i][0], BlkioStat::parse);
+                if (files.vanished()) {
+                    return null;
+                }
+                if (b != null && (bytes == null || !b.devices().isEmpty())) {
+                    bytes = b;
+                    family = BLKIO[i];
+                    index = i;
+                    if (!b.devices().isEmpty()) {
+                        break;
+                    }
+                }
+            }
+            if (bytes == null) {
+                return null;
+            }
+            chosenFamily.put(dir, new long[] {index, files.pass(), bytes.devices().isEmpty() ? 0 : 1});
+        }
+        if (files.pass() % REPROBE_BLKIO == 0) {
+            chosenFamily.values().removeIf(c -> files.pass() - c[1] > 4L * REPROBE_BLKIO && c[2] == 0);
         }
         BlkioStat ops = files.read(dir, family[1], BlkioStat::parse);
         if (files.vanished()) {

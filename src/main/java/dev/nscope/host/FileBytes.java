@@ -17,6 +17,7 @@ public final class FileBytes {
     private byte[] data;
     private int length;
     private final int cap;
+    private final NativeFiles.Reader nativeReader = NativeFiles.AVAILABLE ? new NativeFiles.Reader() : null;
 
     public FileBytes() {
         this(4096, DEFAULT_CAP);
@@ -29,6 +30,16 @@ public final class FileBytes {
 
     /** Reads the whole file at {@code path}, replacing the previous content. */
     public FileBytes read(String path) throws IOException {
+        length = 0;
+        if (nativeReader != null) {
+            nativeReader.readAll(path, this, cap);
+            return this;
+        }
+        return readWithJdk(path);
+    }
+
+    /** The same through {@link FileInputStream}: where JNA cannot be used, and to compare in tests. */
+    FileBytes readWithJdk(String path) throws IOException {
         length = 0;
         try (FileInputStream in = new FileInputStream(path)) {
             while (true) {
@@ -50,6 +61,15 @@ public final class FileBytes {
                 length += r;
             }
         }
+    }
+
+    /** Replaces the content with {@code n} bytes of native memory. */
+    void fill(com.sun.jna.Pointer mem, int n) {
+        if (n > data.length) {
+            data = new byte[Math.max(n, Math.min(cap, data.length * 2))];
+        }
+        mem.read(0, data, 0, n);
+        length = n;
     }
 
     /** Replaces the content with the given bytes (tests, and parsers fed from elsewhere). */

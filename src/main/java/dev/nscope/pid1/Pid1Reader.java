@@ -12,19 +12,35 @@ import dev.nscope.proc.ProcSyscall;
 import dev.nscope.proc.ProcWchan;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the files of a container's PID 1 for one look: {@code status} (the signal masks change, so
  * every look), {@code syscall} and {@code wchan} (the wait; both need ptrace rights, and without them
- * come back null), and {@code cmdline} (argv; changes with exec). {@code stat} and {@code exe} the
- * scanner has already. A file that cannot be read leaves its field null; failures are counted, except
+ * come back null), and {@code cmdline} (argv; changes only with exec, so read once per identity and
+ * command). {@code syscall} and {@code wchan} are read only when the masks leave the answer open: a stop
+ * signal that is blocked or has a handler reaches PID 1 whether it waits or not. {@code stat} and
+ * {@code exe} the scanner has already. A file that cannot be read leaves its field null; failures are counted, except
  * a missing {@code syscall}, {@code wchan} or {@code cmdline} (a kernel or capture without them).
  * Never throws. Not thread-safe (one buffer): one per scanning thread.
  */
 public final class Pid1Reader {
     private final HostPaths paths;
     private final FileBytes buf = new FileBytes(1024, 64 << 10);
+    private Map<Integer, Argv> argvs = new HashMap<>();
+    private Map<Integer, Argv> touched = new HashMap<>();
+
+    /** A PID 1's argv, valid for one identity and command. */
+    private record Argv(long startTime, String comm, List<String> argv) {
+    }
+
+    /** Starts a scan pass: argv of PID 1s not looked at in the last pass are forgotten. */
+    public void beginPass() {
+        argvs = touched;
+        touched = new HashMap<>();
+    }
 
     public Pid1Reader(HostPaths paths) {
         this.paths = paths;
@@ -46,26 +62,38 @@ public final class Pid1Reader {
             errors.count(e);
         }
         ProcSyscall syscall = null;
-        try {
-            buf.read(paths.pidFile(pid, "syscall"));
-            syscall = ProcSyscall.parse(buf.data(), buf.length());
-        } catch (IOException e) {
-            countUnlessAbsent(e, errors);
-        }
         String wchan = null;
-        try {
-            buf.read(paths.pidFile(pid, "wchan"));
-            wchan = ProcWchan.parse(buf.data(), buf.length());
-        } catch (IOException e) {
-            countUnlessAbsent(e, errors);
+        boolean settledByMasks = status != null
+                && (Signals.has(status.sigBlk(), stopSignal) || Signals.has(status.sigCgt(), stopSignal));
+        if (!settledByMasks) {
+            try {
+                buf.read(paths.pidFile(pid, "syscall"));
+                syscall = ProcSyscall.parse(buf.data(), buf.length());
+            } catch (IOException e) {
+                countUnlessAbsent(e, errors);
+            }
+            try {
+                buf.read(paths.pidFile(pid, "wchan"));
+                wchan = ProcWchan.parse(buf.data(), buf.length());
+            } catch (IOException e) {
+                countUnlessAbsent(e, errors);
+            }
         }
-        List<String> argv = List.of();
-        try {
-            buf.read(paths.pidFile(pid, "cmdline"));
-            argv = ProcCmdline.parse(buf.data(), buf.length());
-        } catch (IOException e) {
-            countUnlessAbsent(e, errors);
+        Argv known = argvs.get(pid);
+        List<String> argv;
+        if (known != null && known.startTime == startTime && known.comm.equals(comm)) {
+            argv = known.argv;
+        } else {
+            argv = List.of();
+            try {
+                buf.read(paths.pidFile(pid, "cmdline"));
+                argv = ProcCmdline.parse(buf.data(), buf.length());
+            } catch (IOException e) {
+                countUnlessAbsent(e, errors);
+            }
+            known = new Argv(startTime, comm, argv);
         }
+        touched.put(pid, known);
         return new Pid1Facts(pid, startTime, comm, exe, argv, status, syscall, wchan, stopSignal, List.of(), 0, null, null);
     }
 

@@ -52,6 +52,15 @@ public record SigtermVerdict(Delivery delivery, String how, String reason, Boole
             return new SigtermVerdict(Delivery.DELIVERED, "blocked",
                     sig + " is blocked (SigBlk): the kernel keeps it for the process to read (signalfd or sigwait)", waiting);
         }
+        // a handler: the kernel delivers, whether or not it also waits (so syscall and wchan are not needed)
+        if (Signals.has(st.sigCgt(), s)) {
+            if (kind.reRaisesTerm() && (s == Signals.SIGTERM || s == Signals.SIGINT)) {
+                return new SigtermVerdict(Delivery.DROPPED, "handler-re-raises",
+                        "Node.js's own " + sig + " handler restores the default action and re-raises it, which the kernel discards for PID 1"
+                                + " (unless the application listens with process.on('" + sig + "'))", waiting);
+            }
+            return new SigtermVerdict(Delivery.DELIVERED, "handler", "it has a " + sig + " handler (SigCgt)", waiting);
+        }
         if (Boolean.TRUE.equals(waiting)) {
             return new SigtermVerdict(Delivery.DELIVERED, "sigtimedwait",
                     "it waits in rt_sigtimedwait: the kernel keeps signals blocked before the wait, which SigBlk does not show", true);
@@ -63,14 +72,6 @@ public record SigtermVerdict(Delivery delivery, String how, String reason, Boole
         if (Signals.has(st.sigIgn(), s)) {
             return new SigtermVerdict(Delivery.DROPPED, "ignored",
                     sig + " is ignored (SigIgn, which is inherited across exec): the kernel discards it", waiting);
-        }
-        if (Signals.has(st.sigCgt(), s)) {
-            if (kind.reRaisesTerm() && (s == Signals.SIGTERM || s == Signals.SIGINT)) {
-                return new SigtermVerdict(Delivery.DROPPED, "handler-re-raises",
-                        "Node.js's own " + sig + " handler restores the default action and re-raises it, which the kernel discards for PID 1"
-                                + " (unless the application listens with process.on('" + sig + "'))", waiting);
-            }
-            return new SigtermVerdict(Delivery.DELIVERED, "handler", "it has a " + sig + " handler (SigCgt)", waiting);
         }
         String unseen = waiting == null ? "; syscall and wchan could not be read (no ptrace rights), so a sigwait could not be seen" : "";
         return new SigtermVerdict(Delivery.DROPPED, "default-action",

@@ -200,16 +200,13 @@ final class ContainerAssembler {
     }
 
     /** A process's cgroup in the first hierarchy of the naming order that names one. */
-    String namingPath(ProcessInfo p) {
-        if (p.cgroups() == null) {
-            return null;
-        }
-        for (Hierarchy h : layout.namingOrder()) {
-            String path = p.cgroups().get(h);
-            if (path != null) {
-                return path;
-            }
-        }
-        return null;
+    static String namingPath(ProcessInfo p) {
+        return p.cgroups() == null ? null : p.cgroups().naming();
+    }
+
+    /** Starts a pass. */
+    void beginPass() {
+        stats.beginPass();
+        pid1Reader.beginPass();
     }
 }

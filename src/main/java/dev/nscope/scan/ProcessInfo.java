@@ -27,6 +27,8 @@ public final class ProcessInfo implements GroupableProcess {
     long seenInPass;
     /** The pass whose namespace links were last read (links are re-checked on a slow rotation). */
     long nsReadInPass;
+    /** The pass whose cgroup file was last read (re-checked on a rotation). */
+    long cgroupReadInPass;
     String exe;
     boolean exeRead;
 

@@ -34,15 +34,19 @@ import java.util.Map;
  * The processes of the host, read from {@code ${procfs}} and kept between passes.
  *
  * <p>Per pass and pid: {@code stat} (state, threads, CPU, and the start time that with the pid is the
- * identity) and {@code cgroup} (a process can be moved). For a new identity, or one whose command
- * changed (an {@code exec}, as after {@code nsenter} or {@code runc exec}), also {@code status} (the
- * NSpid chain) and the eight namespace links. Links are also re-read on a slow rotation
- * ({@link #NS_RECHECK_PASSES}) to catch a {@code setns} without {@code exec}. {@code cgroup} contents
+ * identity). For a new identity, or one whose command changed (an {@code exec}, as after
+ * {@code nsenter}, {@code runc exec} or a wrapper that moves itself into a cgroup and execs), also
+ * {@code status} (the NSpid chain), the eight namespace links and {@code cgroup}. A known process is
+ * moved to another cgroup or namespace only by someone else's explicit act, so its {@code cgroup} is
+ * re-read on a rotation ({@link #CGROUP_RECHECK_PASSES}: an eighth of the processes each pass) and its
+ * links on a slower one ({@link #NS_RECHECK_PASSES}). {@code cgroup} contents
  * are interned: processes with the same bytes share one parsed, recognised {@link CgroupPaths}.
  * Kernel threads live in the root cgroup and the host's namespaces; only {@code stat} is read for them.
  */
 public final class ProcessTable {
     static final int NS_RECHECK_PASSES = 64;
+    /** A known process's cgroup file is read again at least every this many passes. */
+    static final int CGROUP_RECHECK_PASSES = 8;
 
     private final HostPaths paths;
     private final CgroupLayout layout;
@@ -150,8 +154,13 @@ public final class ProcessTable {
             p.namespaces = readNamespaces(pid, errors);
             p.nsReadInPass = pass;
         }
+        if (!fresh && !execd && pass - p.cgroupReadInPass < CGROUP_RECHECK_PASSES
+                && ((pid ^ pass) % CGROUP_RECHECK_PASSES) != 0) {
+            return p;
+        }
         try {
             buf.read(paths.pidFile(pid, "cgroup"));
+            p.cgroupReadInPass = pass;
             if (!buf.contentEquals(p.cgroupBytes)) {
                 byte[] content = buf.copy();
                 Membership m = memberships.get(new ContentKey(content));

@@ -85,6 +85,7 @@ public final class Scanner {
             resolveHost(errors);
         }
         List<ProcessInfo> processes = table.refresh(errors);
+        assembler.beginPass();
         List<ProcessGroup<ProcessInfo>> groups = ContainerGrouper.group(processes, hostNamespaces);
         long now = System.nanoTime();
         List<ContainerMetadata> mds = new ArrayList<>(groups.size());
@@ -143,7 +144,7 @@ public final class Scanner {
     private Map<String, Integer> processesByPath(List<ProcessInfo> processes) {
         Map<String, Integer> m = new HashMap<>();
         for (ProcessInfo p : processes) {
-            String path = assembler.namingPath(p);
+            String path = ContainerAssembler.namingPath(p);
             if (path != null) {
                 m.merge(path, 1, Integer::sum);
             }
