@@ -61,9 +61,7 @@ final class NativeFiles {
         private Memory mem = new Memory(16 << 10);
         private byte[] path = new byte[256];
 
-        /**
-         * Reads the whole file into {@code data} (grown through {@code grow}) and returns its length.
-         */
+        /** Reads the whole file (at most {@code cap} bytes) into {@code target} and returns its length. */
         int readAll(String file, FileBytes target, int cap) throws IOException {
             int fd = open(cString(file), O_RDONLY_CLOEXEC);
             if (fd < 0) {
@@ -72,9 +70,9 @@ final class NativeFiles {
             try {
                 int total = 0;
                 while (true) {
-                    long room = mem.size() - total;
+                    long room = Math.min(mem.size(), cap) - total;
                     if (room == 0) {
-                        if (mem.size() >= cap) {
+                        if (total >= cap) {
                             // one more byte would be past the cap: is the file really larger?
                             Memory probe = new Memory(1);
                             long r = read(fd, probe, 1);

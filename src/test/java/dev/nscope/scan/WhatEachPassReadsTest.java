@@ -1,0 +1,95 @@
+package dev.nscope.scan;
+
+import dev.nscope.host.HostPaths;
+import dev.nscope.testing.Fixtures;
+import dev.nscope.testing.Live;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a steady pass re-reads, and how stale what it does not re-read can get. */
+class WhatEachPassReadsTest {
+
+    @Test
+    void aChangedLimitShowsWithinTheSlowInterval(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("t");
+        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
+                .start().waitFor()).isZero();
+        Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
+        String id = "d1".repeat(32);
+        assertThat(scanner.scan().find(id).orElseThrow().stats().memory().limitBytes()).isEqualTo(64L << 20);
+        Files.writeString(copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope/memory.max"), (128L << 20) + "\n");
+        List<Long> seen = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            seen.add(scanner.scan().find(id).orElseThrow().stats().memory().limitBytes());
+        }
+        assertThat(seen.get(0)).as("not re-read on the next pass").isEqualTo(64L << 20);
+        assertThat(seen.get(seen.size() - 1)).as("re-read within 6 or 7 passes").isEqualTo(128L << 20);
+    }
+
+    @Test
+    void aProcessMovedToAnotherContainerCgroupIsSeenThereWithinTheRotation() throws Exception {
+        Live.requireRoot();
+        Path pids = Path.of("/sys/fs/cgroup/pids");
+        Live.require(Files.isDirectory(pids), "a v1 pids hierarchy (this machine's hybrid layout)");
+        String a = "a0".repeat(32);
+        String b = "b0".repeat(32);
+        Path dirA = pids.resolve("docker/" + a);
+        Path dirB = pids.resolve("docker/" + b);
+        Files.createDirectories(dirA);
+        Files.createDirectories(dirB);
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        try {
+            Files.writeString(dirA.resolve("cgroup.procs"), String.valueOf(sleeper.pid()));
+            Scanner scanner = new Scanner(HostPaths.live());
+            assertThat(pidsOf(scanner.scan(), a)).contains((int) sleeper.pid());
+            Files.writeString(dirB.resolve("cgroup.procs"), String.valueOf(sleeper.pid()));
+            int passes = 0;
+            ScanSnapshot s;
+            do {
+                s = scanner.scan();
+                passes++;
+            } while (!pidsOf(s, b).contains((int) sleeper.pid()) && passes < 20);
+            assertThat(pidsOf(s, b)).as("seen in its new cgroup after " + passes + " passes").contains((int) sleeper.pid());
+            assertThat(passes).isLessThanOrEqualTo(ProcessTable.CGROUP_RECHECK_PASSES);
+            assertThat(pidsOf(s, a)).doesNotContain((int) sleeper.pid());
+        } finally {
+            sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            Files.deleteIfExists(dirA);
+            Files.deleteIfExists(dirB);
+        }
+    }
+
+    static List<Integer> pidsOf(ScanSnapshot s, String id) {
+        return s.find(id).map(c -> c.processList().stream().map(ProcessEntry::pid).toList()).orElse(List.of());
+    }
+
+    @Test
+    void aProcessThatExecsIsReReadAtOnce() throws IOException, InterruptedException {
+        Live.requireRoot();
+        // a wrapper that moves itself into a cgroup and then execs, as the benchmark's sandboxes do
+        Path dir = Path.of("/sys/fs/cgroup/pids/docker/" + "c0".repeat(32));
+        Live.require(Files.isDirectory(dir.getParent().getParent()), "a v1 pids hierarchy");
+        Files.createDirectories(dir);
+        Process p = new ProcessBuilder("sh", "-c", "sleep 0.5; echo $$ > " + dir + "/cgroup.procs; exec sleep 300").start();
+        try {
+            Scanner scanner = new Scanner(HostPaths.live());
+            scanner.scan();
+            Thread.sleep(1200);
+            assertThat(pidsOf(scanner.scan(), "c0".repeat(32))).contains((int) p.pid());
+        } finally {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
