@@ -18,6 +18,13 @@ public final class FileBytes {
     private int length;
     private final int cap;
     private final NativeFiles.Reader nativeReader = NativeFiles.AVAILABLE ? new NativeFiles.Reader() : null;
+    /** Files read by all instances since start: the work a pass does, for the regression tests and a gauge. */
+    private static final java.util.concurrent.atomic.LongAdder READS = new java.util.concurrent.atomic.LongAdder();
+
+    /** How many files have been read (opened) through any {@code FileBytes}. */
+    public static long reads() {
+        return READS.sum();
+    }
 
     public FileBytes() {
         this(4096, DEFAULT_CAP);
@@ -31,6 +38,7 @@ public final class FileBytes {
     /** Reads the whole file at {@code path}, replacing the previous content. */
     public FileBytes read(String path) throws IOException {
         length = 0;
+        READS.increment();
         if (nativeReader != null) {
             nativeReader.readAll(path, this, cap);
             return this;
