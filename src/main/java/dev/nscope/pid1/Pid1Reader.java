@@ -36,10 +36,18 @@ public final class Pid1Reader {
     private record Argv(long startTime, String comm, List<String> argv) {
     }
 
+    private int waitDenied;
+
     /** Starts a scan pass: argv of PID 1s not looked at in the last pass are forgotten. */
     public void beginPass() {
         argvs = touched;
         touched = new HashMap<>();
+        waitDenied = 0;
+    }
+
+    /** PID 1s of this pass whose wait ({@code syscall}) could not be read for lack of ptrace rights. */
+    public int waitDenied() {
+        return waitDenied;
     }
 
     public Pid1Reader(HostPaths paths) {
@@ -70,6 +78,9 @@ public final class Pid1Reader {
                 buf.read(paths.pidFile(pid, "syscall"));
                 syscall = ProcSyscall.parse(buf.data(), buf.length());
             } catch (IOException e) {
+                if (KernelErrors.classify(e) == ErrorKind.PERMISSION) {
+                    waitDenied++;
+                }
                 countUnlessAbsent(e, errors);
             }
             try {

@@ -205,6 +205,11 @@ final class ContainerAssembler {
     }
 
     /** Starts a pass. */
+    /** PID 1s of this pass whose wait could not be read for lack of ptrace rights. */
+    int pid1WaitDenied() {
+        return pid1Reader.waitDenied();
+    }
+
     void beginPass() {
         stats.beginPass();
         pid1Reader.beginPass();

@@ -31,6 +31,8 @@ public final class ProcessInfo implements GroupableProcess {
     long cgroupReadInPass;
     String exe;
     boolean exeRead;
+    /** True when the kernel refused some of its namespace links (no ptrace rights over it). */
+    boolean nsDenied;
 
     ProcessInfo(int pid, long startTime) {
         this.pid = pid;

@@ -111,6 +111,17 @@ public final class ProcessTable {
         return out;
     }
 
+    /** Processes (not kernel threads) of the last pass whose namespace links the kernel refused. */
+    public int namespacesDenied(List<ProcessInfo> processes) {
+        int n = 0;
+        for (ProcessInfo p : processes) {
+            if (p.nsDenied && !p.stat.isKernelThread()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The cached entry of a pid seen in the last pass, or null. */
     public ProcessInfo get(int pid) {
         return byPid.get(pid);
@@ -151,7 +162,9 @@ public final class ProcessTable {
             p.exeRead = false;
         }
         if (fresh || execd || (pass - p.nsReadInPass) >= NS_RECHECK_PASSES && ((pid ^ pass) % NS_RECHECK_PASSES) == 0) {
+            long denied = errors.get(ErrorKind.PERMISSION);
             p.namespaces = readNamespaces(pid, errors);
+            p.nsDenied = errors.get(ErrorKind.PERMISSION) > denied;
             p.nsReadInPass = pass;
         }
         if (!fresh && !execd && pass - p.cgroupReadInPass < CGROUP_RECHECK_PASSES

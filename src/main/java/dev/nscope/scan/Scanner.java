@@ -104,7 +104,7 @@ public final class Scanner {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         NodeInfo node = new NodeInfo(readLine("sys/kernel/hostname"), readLine("sys/kernel/osrelease"), nodeFacts,
                 layout.version(), clock.instant(), millis, processes.size(), hostNamespaces, errors.snapshot(),
-                warnings());
+                warnings(table.namespacesDenied(processes), assembler.pid1WaitDenied()));
         return new ScanSnapshot(node, List.copyOf(containers));
     }
 
@@ -152,8 +152,21 @@ public final class Scanner {
         return m;
     }
 
-    private List<String> warnings() {
-        return List.copyOf(startWarnings);
+    /** What this agent could not read at all, so does not judge: the start's findings and this pass's refusals. */
+    private List<String> warnings(int namespacesDenied, int pid1WaitDenied) {
+        if (namespacesDenied == 0 && pid1WaitDenied == 0) {
+            return List.copyOf(startWarnings);
+        }
+        List<String> w = new ArrayList<>(startWarnings);
+        if (namespacesDenied > 0) {
+            w.add("namespace links of " + namespacesDenied + " processes could not be read (permission; the agent needs CAP_SYS_PTRACE): "
+                    + "they are placed by cgroup only and their namespaces are not judged");
+        }
+        if (pid1WaitDenied > 0) {
+            w.add("the wait (syscall) of " + pid1WaitDenied + " PID 1s could not be read (permission; CAP_SYS_PTRACE): "
+                    + "whether the stop signal reaches them rests on their signal masks and known inits");
+        }
+        return List.copyOf(w);
     }
 
     /**
@@ -162,11 +175,28 @@ public final class Scanner {
      */
     private void resolveHost(ErrorCounts errors) {
         Namespaces ns = table.readNamespaces(1, new ErrorCounts());
-        ns = ns.orElse(table.readNamespaces(2, new ErrorCounts()));
-        ns = ns.orElse(selfNamespaces());
+        // kernel threads live in the initial namespaces: kthreadd, and a few more in case one is hidden
+        for (int pid : new int[] {2, 3, 4, 5, 6}) {
+            ns = ns.orElse(table.readNamespaces(pid, new ErrorCounts()));
+        }
+        // the agent itself is in the host's pid namespace when the procfs is its own pid namespace's (hostPID):
+        // for the other types its namespaces may be its pod's, so they are not taken from it
+        Namespaces self = selfNamespaces();
+        if (!ns.known(NamespaceType.PID) && self.known(NamespaceType.PID) && selfInProcfsPidNamespace()) {
+            long[] inodes = new long[NamespaceType.all().length];
+            inodes[NamespaceType.PID.ordinal()] = self.get(NamespaceType.PID);
+            ns = ns.orElse(Namespaces.of(inodes));
+        }
         hostNamespaces = ns;
-        if (ns.isEmpty()) {
-            startWarnings.add("host namespaces unreadable: no namespace link of pid 1, pid 2 or the agent could be read");
+        List<String> unknown = new ArrayList<>();
+        for (NamespaceType t : NamespaceType.all()) {
+            if (!ns.known(t)) {
+                unknown.add(t.link());
+            }
+        }
+        if (!unknown.isEmpty()) {
+            startWarnings.add("host namespaces " + unknown + " unknown: the links of pid 1 and the kernel threads could not be read "
+                    + "(the agent needs CAP_SYS_PTRACE); no container is judged to share them");
         }
         rootsResolved = true;
         long selfCgroupNs = selfNamespaces().get(NamespaceType.CGROUP);
@@ -195,6 +225,21 @@ public final class Scanner {
             // not a live procfs (a fixture tree): no self
         }
         return Namespaces.none();
+    }
+
+    /** True when the agent's NSpid has a single entry: its pid namespace is the scanned procfs's. */
+    private boolean selfInProcfsPidNamespace() {
+        int pid = selfPid();
+        if (pid <= 0) {
+            return false;
+        }
+        try {
+            FileBytes b = new FileBytes().read(paths.pidFile(pid, "status"));
+            int[] nsPid = dev.nscope.proc.ProcStatus.parse(b.data(), b.length()).nsPid();
+            return nsPid != null && nsPid.length == 1;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private int selfPid() {
