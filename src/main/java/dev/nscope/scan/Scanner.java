@@ -11,6 +11,8 @@ import dev.nscope.container.ProcessGroup;
 import dev.nscope.container.RuntimeDirs;
 import dev.nscope.container.RuntimeMetadataReader;
 import dev.nscope.host.ErrorCounts;
+import dev.nscope.host.ErrorKind;
+import dev.nscope.host.KernelErrors;
 import dev.nscope.host.FileBytes;
 import dev.nscope.host.ClockTicks;
 import dev.nscope.pid1.Pid1Reader;
@@ -50,7 +52,10 @@ public final class Scanner {
     private final RuntimeMetadataReader metadata;
     private final Clock clock;
     private final List<String> startWarnings = new ArrayList<>();
+    /** capability(7) number of CAP_SYS_PTRACE, a bit of CapEff. */
+    private static final int CAP_SYS_PTRACE = 19;
     private Namespaces hostNamespaces;
+    private int selfPid = -1;
     private boolean rootsResolved;
 
     public Scanner(HostPaths paths, ScanOptions options) {
@@ -101,7 +106,7 @@ public final class Scanner {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         NodeInfo node = new NodeInfo(readLine("sys/kernel/hostname"), readLine("sys/kernel/osrelease"),
                 layout.version(), clock.instant(), millis, processes.size(), hostNamespaces, errors.snapshot(),
-                warnings());
+                warnings(processes));
         return new ScanSnapshot(node, List.copyOf(containers));
     }
 
@@ -149,8 +154,51 @@ public final class Scanner {
         return m;
     }
 
-    private List<String> warnings() {
-        return List.copyOf(startWarnings);
+    /**
+     * The start warnings, and one when the agent lacks CAP_SYS_PTRACE and the kernel refuses it the
+     * namespace links of live processes (without ptrace rights it refuses the ns links, exe, syscall and
+     * wchan of every process holding a capability the agent lacks). Said, not guessed: the agent's own
+     * CapEff shows the missing capability and one refused link is read again to confirm the cause. With
+     * CAP_SYS_PTRACE an unreadable link (this build host's pid 1) is the normal case, not a warning.
+     */
+    private List<String> warnings(List<ProcessInfo> processes) {
+        int unreadable = 0;
+        int candidates = 0;
+        ProcessInfo first = null;
+        ProcessInfo self = null;
+        for (ProcessInfo p : processes) {
+            if (p.pid() == selfPid) {
+                self = p;
+            }
+            if (p.stat().isKernelThread() || p.zombie()) {
+                continue;
+            }
+            candidates++;
+            if (p.namespaces().isEmpty()) {
+                unreadable++;
+                first = first == null ? p : first;
+            }
+        }
+        boolean lacksPtrace = self != null && self.status() != null && (self.status().capEff() & (1L << CAP_SYS_PTRACE)) == 0;
+        if (first == null || !lacksPtrace || !linkDenied(first.pid())) {
+            return List.copyOf(startWarnings);
+        }
+        List<String> out = new ArrayList<>(startWarnings);
+        out.add("namespace links of " + unreadable + " of " + candidates + " processes could not be read (permission "
+                + "denied; the agent lacks CAP_SYS_PTRACE): their namespaces are unknown, and a PID 1's wait for signals "
+                + "(syscall, wchan) cannot be seen");
+        return List.copyOf(out);
+    }
+
+    private boolean linkDenied(int pid) {
+        try {
+            Files.readSymbolicLink(Path.of(paths.pidFile(pid, "ns/" + NamespaceType.PID.link())));
+            return false;
+        } catch (IOException e) {
+            return KernelErrors.classify(e) == ErrorKind.PERMISSION;
+        } catch (UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     /**
@@ -160,10 +208,15 @@ public final class Scanner {
     private void resolveHost(ErrorCounts errors) {
         Namespaces ns = table.readNamespaces(1, new ErrorCounts());
         ns = ns.orElse(table.readNamespaces(2, new ErrorCounts()));
+        boolean fromSelf = ns.isEmpty();
         ns = ns.orElse(selfNamespaces());
         hostNamespaces = ns;
+        selfPid = selfPid();
         if (ns.isEmpty()) {
             startWarnings.add("host namespaces unreadable: no namespace link of pid 1, pid 2 or the agent could be read");
+        } else if (fromSelf) {
+            startWarnings.add("host namespaces unreadable from pid 1 and pid 2 (no ptrace rights?): taken from the agent's "
+                    + "own process, which is right only for the namespaces it shares with the host");
         }
         rootsResolved = true;
         long selfCgroupNs = selfNamespaces().get(NamespaceType.CGROUP);
@@ -171,7 +224,6 @@ public final class Scanner {
         if (selfCgroupNs == Namespaces.UNKNOWN || hostCgroupNs == Namespaces.UNKNOWN || selfCgroupNs == hostCgroupNs) {
             return;
         }
-        int selfPid = selfPid();
         String[] kthread = rootCgroupPaths();
         CgroupNamespaceRoots roots = CgroupNamespaceRoots.discover(layout, selfPid, kthread);
         table.setRoots(roots);
