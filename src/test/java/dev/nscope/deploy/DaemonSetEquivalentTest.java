@@ -32,8 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DaemonSetEquivalentTest {
     private static final String SLEEP = "ship-ds-sleep";
     private static final String INIT = "ship-ds-init";
+    /** sleep as uid 1000: its 0400 /proc files are the owner's, read by root only with DAC_READ_SEARCH */
+    private static final String USER = "ship-ds-user";
     private static GenericContainer<?> sleep;
     private static GenericContainer<?> init;
+    private static GenericContainer<?> user;
     private static Chart.Rendered chart;
     private static List<String> chartCaps;
 
@@ -49,13 +52,15 @@ class DaemonSetEquivalentTest {
         }
         sleep = DockerTests.container(SLEEP, "sleep", "600");
         init = DockerTests.container(INIT, h -> h.withInit(true), "sleep", "600");
+        user = DockerTests.container(USER, "sleep", "600").withCreateContainerCmdModifier(c -> c.withUser("1000:1000"));
         sleep.start();
         init.start();
+        user.start();
     }
 
     @AfterAll
     static void stop() {
-        for (GenericContainer<?> c : new GenericContainer<?>[] {sleep, init}) {
+        for (GenericContainer<?> c : new GenericContainer<?>[] {sleep, init, user}) {
             if (c != null) {
                 c.stop();
             }
@@ -79,7 +84,8 @@ class DaemonSetEquivalentTest {
     void withTheChartsCapabilitiesItFindsTheContainersTheirNamesAndTheirPid1Health() throws Exception {
         try (DaemonSetRun run = DaemonSetRun.start(chart, chartCaps, "500ms")) {
             JsonNode doc = run.awaitContainers(d -> container(d, SLEEP) != null && container(d, INIT) != null
-                    && hasFinding(container(d, SLEEP), "pid1-sigterm-dropped"), Duration.ofSeconds(90));
+                    && hasFinding(container(d, SLEEP), "pid1-sigterm-dropped")
+                    && container(d, USER) != null && hasFinding(container(d, USER), "pid1-sigterm-dropped"), Duration.ofSeconds(90));
 
             // it ran as the DaemonSet's container would: exactly the chart's capabilities, no new privileges,
             // a cgroup namespace of its own
@@ -109,7 +115,7 @@ class DaemonSetEquivalentTest {
             assertThat(node.get("warnings")).as(node.toString()).isEmpty();
             assertThat(node.get("scanErrors").get("permission").asLong()).isZero();
 
-            for (GenericContainer<?> c : List.of(sleep, init)) {
+            for (GenericContainer<?> c : List.of(sleep, init, user)) {
                 JsonNode j = container(doc, name(c));
                 assertThat(j.get("id").asString()).isEqualTo(c.getContainerId());
                 assertThat(j.get("runtime").asString()).isEqualTo("docker");
@@ -127,6 +133,8 @@ class DaemonSetEquivalentTest {
             JsonNode dropped = finding(s, "pid1-sigterm-dropped");
             assertThat(dropped.get("evidence").get("syscall").isNull()).as("syscall read with ptrace rights").isFalse();
             assertThat(dropped.get("evidence").get("exe").isNull()).isFalse();
+            JsonNode u = finding(container(doc, USER), "pid1-sigterm-dropped");
+            assertThat(u.get("evidence").get("syscall").isNull()).as("a uid 1000 PID 1's syscall, with DAC_READ_SEARCH").isFalse();
 
             JsonNode i = container(doc, INIT);
             assertThat(i.get("pid1").get("initKind").asString()).isEqualTo("docker-init");
@@ -201,8 +209,32 @@ class DaemonSetEquivalentTest {
         }
     }
 
+    @Test
+    void withoutDacReadSearchTheSyscallOfANonRootPid1IsRefused() throws Exception {
+        List<String> caps = new ArrayList<>(chartCaps);
+        assertThat(caps.remove("DAC_READ_SEARCH")).isTrue();
+        try (DaemonSetRun run = DaemonSetRun.start(chart, caps, "500ms")) {
+            JsonNode doc = run.awaitContainers(d -> container(d, USER) != null && hasFinding(container(d, USER), "pid1-sigterm-dropped")
+                    && container(d, SLEEP) != null && hasFinding(container(d, SLEEP), "pid1-sigterm-dropped"), Duration.ofSeconds(90));
+            JsonNode node = doc.get("node");
+            // /proc/<pid>/syscall is 0400 and owned by the process's uid: root without DAC_READ_SEARCH may not open it
+            assertThat(node.get("scanErrors").get("permission").asLong()).isPositive();
+            JsonNode u = finding(container(doc, USER), "pid1-sigterm-dropped").get("evidence");
+            assertThat(u.get("syscall").isNull()).isTrue();
+            // wchan (0444) still tells the wait, so the verdict still stands on what was seen
+            assertThat(u.get("wchan").isNull()).isFalse();
+            JsonNode s = finding(container(doc, SLEEP), "pid1-sigterm-dropped").get("evidence");
+            assertThat(s.get("syscall").isNull()).as("a root PID 1's syscall needs no DAC_READ_SEARCH").isFalse();
+            // namespace links need ptrace rights only
+            assertThat(container(doc, USER).get("namespaces").get("pid").get("inode").isNull()).isFalse();
+            System.out.printf("DaemonSet-equivalent, caps %s: %d processes, warnings %s, permission errors %d, "
+                            + "uid-1000 PID 1 syscall unread, wchan %s%n", caps, node.get("processes").asInt(), node.get("warnings"),
+                    node.get("scanErrors").get("permission").asLong(), u.get("wchan"));
+        }
+    }
+
     private static String name(GenericContainer<?> c) {
-        return c == sleep ? SLEEP : INIT;
+        return c == sleep ? SLEEP : c == init ? INIT : USER;
     }
 
     static JsonNode container(JsonNode doc, String name) {
