@@ -1,0 +1,49 @@
+# The nscope agent image: a JRE, the application jar split into layers, a CDS archive, and `java`
+# itself as PID 1.
+#
+#   ./mvnw -DskipTests package && docker build -t nscope:0.1.0 .
+#
+# This image is not built by the project's CI: its machines reach no image registry, so the base image
+# cannot be pulled there. What can be checked without it is: ImageEntrypointIT (mvn verify) extracts
+# target/nscope.jar with the RUN lines below, makes the CDS archive as below, starts the agent with
+# this ENTRYPOINT's exact JVM flags (parsed from this file), and checks it serves health and exits
+# within 3 s of SIGTERM; DaemonSetEquivalentTest runs the agent with the same JVM flags the way the
+# Helm chart's DaemonSet does.
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+
+FROM ${JRE_IMAGE} AS builder
+WORKDIR /builder
+COPY target/nscope.jar nscope.jar
+# dependencies/, spring-boot-loader/, snapshot-dependencies/, application/: nscope.jar and lib/*.jar,
+# copied below from the least to the most often changed, each an image layer of its own
+RUN java -Djarmode=tools -jar nscope.jar extract --layers --destination extracted
+
+FROM ${JRE_IMAGE}
+WORKDIR /app
+COPY --from=builder /builder/extracted/dependencies/ ./
+COPY --from=builder /builder/extracted/spring-boot-loader/ ./
+COPY --from=builder /builder/extracted/snapshot-dependencies/ ./
+COPY --from=builder /builder/extracted/application/ ./
+# Class data sharing: a training run starts the application context and exits (spring.context.exit),
+# recording the loaded classes in nscope.jsa; the agent then starts in about half the time and maps
+# those classes read-only. -Xmx and the GC are fixed here so the archive's compressed-oops mode is the
+# one a small container runs with, whatever the build machine's memory.
+RUN java -XX:ArchiveClassesAtExit=nscope.jsa -Xmx128m -XX:+UseSerialGC -Dspring.context.exit=onRefresh -jar nscope.jar
+
+# root, for the capabilities the chart adds (SYS_PTRACE, DAC_READ_SEARCH): a non-root process gets
+# none of them effective (see helm/nscope/README.md)
+USER 0:0
+EXPOSE 9810
+STOPSIGNAL SIGTERM
+# Exec form: `java` is PID 1 and takes SIGTERM itself (the JVM installs a handler: the stop runs the
+# shutdown hooks and exits at once, status 143); nscope's pid1-* rules pass on it. JVM flags for a
+# small single-purpose agent in a container:
+#   -XX:SharedArchiveFile       the CDS archive made above
+#   -XX:MaxRAMPercentage=50     heap from the container's memory limit, half of it: metaspace, code
+#                               cache, thread stacks and the archive need about 100 MiB beside the heap
+#   -XX:+UseSerialGC            one scanning thread and a small heap: no parallel GC threads
+#   -XX:+ExitOnOutOfMemoryError exit (and be restarted) rather than run on half-broken
+#   -Xss512k                    small thread stacks (the agent's threads recurse little)
+# The chart passes no JAVA_TOOL_OPTIONS by default. Flags set there are read before these, so they can
+# add flags but not change these (the command line wins); the chart's jvmOptions replaces them instead.
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=nscope.jsa", "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Xss512k", "-jar", "nscope.jar"]
