@@ -60,6 +60,14 @@ public enum InitKind {
         return waits;
     }
 
+    /**
+     * Known never to wait for signals synchronously: without {@code syscall} and {@code wchan} its masks
+     * alone decide. Unknown programs are not (one might wait in {@code sigtimedwait}).
+     */
+    public boolean neverWaitsForSignals() {
+        return this == SHELL || this == NODE || this == PYTHON || this == JAVA || this == RUNIT;
+    }
+
     /** Blocks SIGTERM and never reads it. */
     public boolean neverReadsTerm() {
         return this == RUNIT;

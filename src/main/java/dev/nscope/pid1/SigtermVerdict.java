@@ -73,7 +73,14 @@ public record SigtermVerdict(Delivery delivery, String how, String reason, Boole
             return new SigtermVerdict(Delivery.DROPPED, "ignored",
                     sig + " is ignored (SigIgn, which is inherited across exec): the kernel discards it", waiting);
         }
-        String unseen = waiting == null ? "; syscall and wchan could not be read (no ptrace rights), so a sigwait could not be seen" : "";
+        if (waiting == null && !kind.neverWaitsForSignals()) {
+            // no ptrace rights over it, and nothing known about the program: it might wait in sigtimedwait
+            return new SigtermVerdict(Delivery.UNKNOWN, "wait-unreadable",
+                    sig + " has no handler and is not blocked, but syscall and wchan could not be read (no ptrace rights) "
+                            + "and " + kind.label() + " is not known to never wait for signals: it cannot be told", null);
+        }
+        String unseen = waiting == null ? "; syscall and wchan could not be read (no ptrace rights), but "
+                + kind.label() + " never waits for signals" : "";
         return new SigtermVerdict(Delivery.DROPPED, "default-action",
                 sig + " has no handler, is not blocked and is not waited for: the kernel discards it for a PID 1" + unseen, waiting);
     }

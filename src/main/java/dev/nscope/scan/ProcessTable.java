@@ -111,11 +111,14 @@ public final class ProcessTable {
         return out;
     }
 
-    /** Processes (not kernel threads) of the last pass whose namespace links the kernel refused. */
+    /**
+     * Processes of the last pass whose namespace links the kernel refused; kernel threads and the host's
+     * PID 1 (whose links are how the host's namespaces are found, warned about on their own) not counted.
+     */
     public int namespacesDenied(List<ProcessInfo> processes) {
         int n = 0;
         for (ProcessInfo p : processes) {
-            if (p.nsDenied && !p.stat.isKernelThread()) {
+            if (p.nsDenied && !p.stat.isKernelThread() && p.pid != 1) {
                 n++;
             }
         }

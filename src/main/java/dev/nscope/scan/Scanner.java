@@ -158,12 +158,14 @@ public final class Scanner {
             return List.copyOf(startWarnings);
         }
         List<String> w = new ArrayList<>(startWarnings);
+        String cause = selfHasPtrace() ? "refused by the kernel's security policy (AppArmor, SELinux or Yama)"
+                : "the agent lacks CAP_SYS_PTRACE";
         if (namespacesDenied > 0) {
-            w.add("namespace links of " + namespacesDenied + " processes could not be read (permission; the agent needs CAP_SYS_PTRACE): "
+            w.add("namespace links of " + namespacesDenied + " processes could not be read (" + cause + "): "
                     + "they are placed by cgroup only and their namespaces are not judged");
         }
         if (pid1WaitDenied > 0) {
-            w.add("the wait (syscall) of " + pid1WaitDenied + " PID 1s could not be read (permission; CAP_SYS_PTRACE): "
+            w.add("the wait (syscall) of " + pid1WaitDenied + " PID 1s could not be read (" + cause + "): "
                     + "whether the stop signal reaches them rests on their signal masks and known inits");
         }
         return List.copyOf(w);
@@ -225,6 +227,24 @@ public final class Scanner {
             // not a live procfs (a fixture tree): no self
         }
         return Namespaces.none();
+    }
+
+    /** capability(7) number of CAP_SYS_PTRACE, a bit of CapEff. */
+    private static final int CAP_SYS_PTRACE = 19;
+
+    /** True when the agent's effective capabilities hold CAP_SYS_PTRACE (or cannot be read: no claim then). */
+    private boolean selfHasPtrace() {
+        int pid = selfPid();
+        if (pid <= 0) {
+            return true;
+        }
+        try {
+            FileBytes b = new FileBytes().read(paths.pidFile(pid, "status"));
+            long capEff = dev.nscope.proc.ProcStatus.parse(b.data(), b.length()).capEff();
+            return capEff < 0 || (capEff & (1L << CAP_SYS_PTRACE)) != 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** True when the agent's NSpid has a single entry: its pid namespace is the scanned procfs's. */

@@ -192,20 +192,16 @@ class DaemonSetEquivalentTest {
             JsonNode i = container(doc, INIT);
             assertThat(i.get("pid1").get("catchesSigterm").asBoolean()).isTrue();
             assertThat(rules(i)).doesNotContain("pid1-sigterm-dropped");
-            // the sleep container: no pid1-sigterm-dropped that claims more than it saw: when raised, its
-            // evidence shows syscall and wchan unread and its reason says a sigwait could not be seen
+            // the sleep container: without ptrace rights its wait cannot be seen and sleep is no known program,
+            // so nscope does not claim SIGTERM is dropped: catchesSigterm is unknown and there is no finding
             JsonNode s = container(doc, SLEEP);
             JsonNode dropped = findingOrNull(s, "pid1-sigterm-dropped");
-            if (dropped != null) {
-                JsonNode e = dropped.get("evidence");
-                assertThat(e.get("syscall").isNull()).isTrue();
-                assertThat(e.get("wchan").isNull()).isTrue();
-                assertThat(e.get("reason").asString()).contains("could not be read");
-            }
+            assertThat(dropped).as("no finding it cannot prove").isNull();
+            assertThat(s.get("pid1").get("catchesSigterm").isNull()).isTrue();
             System.out.printf("DaemonSet-equivalent, caps %s: %d processes, warnings %s, permission errors %d, "
                             + "findings sleep=%s (verdict %s) init=%s%n", caps, node.get("processes").asInt(), warnings,
                     node.get("scanErrors").get("permission").asLong(), rules(s),
-                    dropped == null ? "none" : dropped.get("evidence").get("verdict").asString(), rules(i));
+                    "none", rules(i));
         }
     }
 

@@ -89,7 +89,11 @@ class SigtermVerdictTest {
         Pid1Facts f = facts("myinit", "/sbin/myinit", status(0, 0, 0), inSyscall(128), null);
         SigtermVerdict v = judge(f, null);
         assertThat(v.waitSeen()).isNull();
-        assertThat(v.delivery()).isEqualTo(DROPPED);
+        // nothing tells whether this unknown program waits: not judged
+        assertThat(v.delivery()).isEqualTo(UNKNOWN);
+        assertThat(v.how()).isEqualTo("wait-unreadable");
+        // a shell is known never to wait: its masks decide even without syscall and wchan
+        assertThat(judge(facts("sh", "/bin/dash", status(0, 0, 0x10000), inSyscall(128), null), null).delivery()).isEqualTo(DROPPED);
     }
 
     @Test
