@@ -75,7 +75,8 @@ class MonitoringLiveTest {
             "NscopeAgentAbsent", "the agent under test is up",
             "NscopeScansFailing", "no scan of the agent under test fails",
             "NscopeScansStale", "the agent under test scans every second",
-            "NscopeScanSlow", "a scan of this host takes well under 5 s"));
+            "NscopeScanSlow", "a scan of this host takes well under 5 s",
+            "NscopeAgentWarnings", "the agent under test runs as root and reads everything"));
 
     static GenericContainer<?> burner;
     static GenericContainer<?> leaker;
