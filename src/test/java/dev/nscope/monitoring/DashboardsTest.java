@@ -1,0 +1,154 @@
+package dev.nscope.monitoring;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static dev.nscope.monitoring.Dashboards.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboards as files: plain Grafana JSON models with fixed uids, a data source variable and the
+ * node / namespace / pod / container variables from the agent's own series, a unit on every panel.
+ * That each query parses and finds data is {@link MonitoringLiveTest}'s part.
+ */
+class DashboardsTest {
+    static final Set<String> PANEL_TYPES = Set.of("timeseries", "stat", "table", "bargauge");
+    static final String DS = "${datasource}";
+
+    @Test
+    void theThreeDashboardsAreThere() {
+        assertThat(Dashboards.all()).extracting(Dashboards.Dashboard::uid)
+                .containsExactlyInAnyOrder("nscope-node", "nscope-container", "nscope-pid1");
+    }
+
+    @Test
+    void eachIsAPlainGrafanaModelWithAFixedUid() {
+        Set<String> uids = new HashSet<>();
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            JsonNode j = d.json();
+            assertThat(uids.add(d.uid())).as("unique uid %s", d.uid()).isTrue();
+            assertThat(d.uid()).as(d.file().toString()).matches("nscope-[a-z0-9-]+").hasSizeLessThanOrEqualTo(40);
+            assertThat(d.file().getFileName().toString()).isEqualTo(d.uid() + ".json");
+            assertThat(j.has("__inputs")).as("%s: no __inputs (not an 'export for sharing')", d.uid()).isFalse();
+            assertThat(j.path("id").isNull()).as("%s: id null, so it imports anywhere", d.uid()).isTrue();
+            assertThat(j.path("schemaVersion").asInt()).as(d.uid()).isBetween(36, 41);
+            assertThat(text(j.path("title"))).startsWith("nscope / ");
+            assertThat(j.path("tags").toString()).contains("\"nscope\"");
+        }
+    }
+
+    @Test
+    void theDataSourceIsAVariableAndEveryQueryUsesIt() {
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            JsonNode ds = d.variables().get(0);
+            assertThat(text(ds.path("name"))).isEqualTo("datasource");
+            assertThat(text(ds.path("type"))).isEqualTo("datasource");
+            assertThat(text(ds.path("query"))).isEqualTo("prometheus");
+            for (JsonNode p : d.panels()) {
+                assertThat(text(p.path("datasource").path("uid"))).as("%s / %s", d.uid(), text(p.path("title"))).isEqualTo(DS);
+                for (JsonNode t : p.path("targets")) {
+                    assertThat(text(t.path("datasource").path("uid"))).as("%s / %s", d.uid(), text(p.path("title"))).isEqualTo(DS);
+                }
+            }
+            for (JsonNode v : d.variables()) {
+                if ("query".equals(text(v.path("type")))) {
+                    assertThat(text(v.path("datasource").path("uid"))).as("%s $%s", d.uid(), text(v.path("name"))).isEqualTo(DS);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theVariablesComeFromTheAgentsOwnSeries() {
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            Map<String, JsonNode> vars = d.variables().stream().collect(Collectors.toMap(v -> text(v.path("name")), v -> v));
+            assertThat(vars.keySet()).as(d.uid()).contains("datasource", "job", "node", "namespace", "pod", "container");
+            assertLabelValues(d, vars.get("node"), "instance");
+            assertLabelValues(d, vars.get("namespace"), "namespace");
+            assertLabelValues(d, vars.get("pod"), "pod");
+            assertLabelValues(d, vars.get("container"), "name");
+            for (String v : List.of("namespace", "pod", "container")) {
+                // "All" must also match containers that have no such label (outside Kubernetes)
+                assertThat(vars.get(v).path("includeAll").asBoolean()).as("%s $%s includeAll", d.uid(), v).isTrue();
+                assertThat(text(vars.get(v).path("allValue"))).as("%s $%s allValue", d.uid(), v).isEqualTo(".*");
+            }
+            for (JsonNode v : d.variables()) {
+                if ("query".equals(text(v.path("type")))) {
+                    Dashboards.LabelValues lv = Dashboards.LabelValues.parse(text(v.path("definition")));
+                    assertThat(lv.selector()).as("%s $%s", d.uid(), text(v.path("name"))).startsWith("nscope_");
+                    assertThat(text(v.path("query").path("query"))).isEqualTo(text(v.path("definition")));
+                }
+            }
+        }
+        Dashboards.Dashboard detail = Dashboards.all().stream().filter(d -> d.uid().equals("nscope-container")).findFirst().orElseThrow();
+        JsonNode id = detail.variables().stream().filter(v -> text(v.path("name")).equals("id")).findFirst().orElseThrow();
+        assertThat(Dashboards.LabelValues.parse(text(id.path("definition"))).label()).isEqualTo("id");
+        assertThat(id.path("multi").asBoolean()).isFalse();
+    }
+
+    private static void assertLabelValues(Dashboards.Dashboard d, JsonNode v, String label) {
+        Dashboards.LabelValues lv = Dashboards.LabelValues.parse(text(v.path("definition")));
+        assertThat(lv.label()).as("%s $%s", d.uid(), text(v.path("name"))).isEqualTo(label);
+    }
+
+    @Test
+    void everyPanelHasAUnitAQueryAndAPlace() {
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            Set<Integer> ids = new HashSet<>();
+            List<int[]> boxes = new ArrayList<>();
+            for (JsonNode p : d.panels()) {
+                String where = d.uid() + " / " + text(p.path("title"));
+                assertThat(ids.add(p.path("id").asInt())).as("%s: unique panel id", where).isTrue();
+                assertThat(text(p.path("type"))).as(where).isIn(PANEL_TYPES);
+                assertThat(text(p.path("title"))).as(where).isNotBlank();
+                assertThat(text(p.path("description"))).as("%s: a description", where).isNotBlank();
+                assertThat(text(p.path("fieldConfig").path("defaults").path("unit"))).as("%s: fieldConfig.defaults.unit", where).isNotBlank();
+                assertThat(p.path("targets").size()).as("%s: targets", where).isPositive();
+                Set<String> refs = new HashSet<>();
+                for (JsonNode t : p.path("targets")) {
+                    assertThat(refs.add(text(t.path("refId")))).as("%s: unique refId", where).isTrue();
+                    assertThat(text(t.path("expr"))).as("%s: expr", where).isNotBlank();
+                }
+                JsonNode g = p.path("gridPos");
+                int x = g.path("x").asInt(), y = g.path("y").asInt(), w = g.path("w").asInt(), h = g.path("h").asInt();
+                assertThat(w).as("%s: width", where).isBetween(1, 24);
+                assertThat(x + w).as("%s: within 24 columns", where).isLessThanOrEqualTo(24);
+                assertThat(h).as("%s: height", where).isPositive();
+                for (int[] b : boxes) {
+                    boolean overlap = x < b[0] + b[2] && b[0] < x + w && y < b[1] + b[3] && b[1] < y + h;
+                    assertThat(overlap).as("%s overlaps another panel", where).isFalse();
+                }
+                boxes.add(new int[] {x, y, w, h});
+            }
+        }
+    }
+
+    @Test
+    void queriesUseOnlyDefinedVariablesInPlainSyntax() {
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            Set<String> defined = d.variables().stream().map(v -> text(v.path("name"))).collect(Collectors.toSet());
+            defined.addAll(Dashboards.BUILT_INS.keySet());
+            for (Dashboards.Query q : d.queries()) {
+                assertThat(q.expr()).as(q.where()).doesNotContain("${").doesNotContain("[[");
+                assertThat(Dashboards.variablesIn(q.expr())).as(q.where()).isSubsetOf(defined).doesNotContain("datasource");
+            }
+        }
+    }
+
+    @Test
+    void substitutionReplacesVariablesAndBuiltIns() {
+        assertThat(Dashboards.substitute("rate(x{instance=\"$node\", id=~\"$id\"}[$__rate_interval])",
+                Map.of("node", "127.0.0.1:9810", "id", ".*")))
+                .isEqualTo("rate(x{instance=\"127.0.0.1:9810\", id=~\".*\"}[15s])");
+        assertThat(Dashboards.regexEscape("a.b(c)")).isEqualTo("a\\\\.b\\\\(c\\\\)");
+        assertThat(Dashboards.LabelValues.parse("label_values(nscope_container_info{job=\"$job\"}, pod)"))
+                .isEqualTo(new Dashboards.LabelValues("nscope_container_info{job=\"$job\"}", "pod"));
+    }
+}
