@@ -196,6 +196,28 @@ class HelmChartTest {
     }
 
     @Test
+    void theChartShipsTheTestedRulesAndDashboardsUnchanged() throws IOException {
+        // one source of truth: prometheus/ and dashboards/ (tested with promtool and a live Prometheus); the chart
+        // holds byte-for-byte copies. After changing them: cp prometheus/nscope-rules.yaml helm/nscope/files/ &&
+        // cp dashboards/*.json helm/nscope/dashboards/
+        assertThat(Files.readString(Chart.DIR.resolve("files/nscope-rules.yaml")))
+                .isEqualTo(Files.readString(Path.of("prometheus/nscope-rules.yaml")));
+        List<String> source;
+        try (Stream<Path> s = Files.list(Path.of("dashboards"))) {
+            source = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+        }
+        List<String> shipped;
+        try (Stream<Path> s = Files.list(Chart.DIR.resolve("dashboards"))) {
+            shipped = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+        }
+        assertThat(shipped).isEqualTo(source);
+        for (String d : source) {
+            assertThat(Files.readString(Chart.DIR.resolve("dashboards").resolve(d))).as(d)
+                    .isEqualTo(Files.readString(Path.of("dashboards").resolve(d)));
+        }
+    }
+
+    @Test
     void monitoringValuesAddMonitorsTheRuleTheDashboardsAndThePolicy() throws IOException {
         Chart.Rendered r = Chart.render(Chart.DIR.resolve("ci/monitoring-values.yaml"));
         for (String kind : List.of("ServiceMonitor", "PodMonitor")) {
@@ -206,7 +228,12 @@ class HelmChartTest {
             assertThat(at(endpoint, "path")).isEqualTo("/actuator/prometheus");
             // the containers' own namespace, pod and container labels survive the scrape
             assertThat(at(endpoint, "honorLabels")).isEqualTo(true);
-            assertThat(at(endpoint, "relabelings", 0, "targetLabel")).isEqualTo("node");
+            // the alerting rules select job="nscope"; the dashboards take the node from instance
+            assertThat(at(endpoint, "relabelings", 0, "targetLabel")).isEqualTo("job");
+            assertThat(at(endpoint, "relabelings", 0, "replacement")).isEqualTo("nscope");
+            assertThat(at(endpoint, "relabelings", 1, "targetLabel")).isEqualTo("instance");
+            assertThat(at(endpoint, "relabelings", 1, "sourceLabels")).isEqualTo(List.of("__meta_kubernetes_pod_node_name"));
+            assertThat(at(endpoint, "relabelings", 2, "targetLabel")).isEqualTo("node");
             assertThat(at(m, "spec", "namespaceSelector", "matchNames")).isEqualTo(List.of(Chart.NAMESPACE));
         }
         assertThat(at(r.one("ServiceMonitor"), "metadata", "labels", "release")).isEqualTo("kube-prometheus-stack");

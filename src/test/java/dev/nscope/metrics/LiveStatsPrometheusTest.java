@@ -136,7 +136,7 @@ class LiveStatsPrometheusTest {
     @Test
     @Order(3) // stops a container: last
     void aRealPrometheusScrapesItAndSeriesOfARemovedContainerGoAway() throws Exception {
-        try (PrometheusServer prom = PrometheusServer.start("nscope", port, "/actuator/prometheus")) {
+        try (PrometheusServer prom = PrometheusServer.start(port, "/actuator/prometheus")) {
             prom.await("up{job=\"nscope\"} == 1", Duration.ofSeconds(20));
             prom.await("nscope_container_spec_memory_limit_bytes{name=\"st-limits\"} == 67108864", Duration.ofSeconds(20));
             JsonNode rate = prom.await("rate(nscope_container_cpu_usage_seconds_total{name=\"st-limits\"}[5s]) > 0.2",
@@ -151,10 +151,10 @@ class LiveStatsPrometheusTest {
             boolean gone = false;
             while (!gone && System.nanoTime() < end) {
                 Thread.sleep(500);
-                gone = prom.query("nscope_container_processes{name=\"st-limits\"}").isEmpty();
+                gone = prom.result("nscope_container_processes{name=\"st-limits\"}").isEmpty();
             }
             assertThat(gone).as("series of the stopped container go stale").isTrue();
-            assertThat(prom.query("nscope_container_processes{name=\"st-oom\"}")).isNotEmpty();
+            assertThat(prom.result("nscope_container_processes{name=\"st-oom\"}")).isNotEmpty();
         }
     }
 

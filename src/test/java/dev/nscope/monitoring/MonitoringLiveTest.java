@@ -1,5 +1,7 @@
 package dev.nscope.monitoring;
 
+import dev.nscope.testing.PrometheusServer;
+
 import com.github.dockerjava.api.model.BlkioRateDevice;
 import dev.nscope.testing.DockerTests;
 import dev.nscope.testing.Live;
