@@ -135,6 +135,20 @@ class ContainersEndpointTest {
     }
 
     @Test
+    void theWebPageIsServedAtTheRootWithItsLibraries() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("text/html"));
+        assertThat(page.body()).contains("nscope").doesNotContain("http://", "https://");
+        for (String asset : List.of("/app.js", "/app.css", "/webjars/echarts/dist/echarts.min.js")) {
+            HttpResponse<String> r = get(asset);
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+        }
+        // relative URLs only, so the page works under a path prefix and behind the agent's own auth
+        assertThat(get("/app.js").body()).doesNotContain("fetch('/", "fetch(\"/", "http://", "https://");
+    }
+
+    @Test
     void onlyHealthPrometheusAndContainersAreExposed() throws Exception {
         HttpResponse<String> health = get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
