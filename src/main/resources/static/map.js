@@ -49,12 +49,16 @@ export function groups(doc) {
 }
 
 export function createMap(chartEl, legendEl, onOpen) {
-  const chart = echarts.init(chartEl, null, {renderer: 'svg'});
+  // made the first time the map is shown: ECharts sizes itself from its element, which is hidden before
+  let chart = null;
   let signature = '';
-  chart.on('click', (p) => p.dataType === 'node' && p.data.containerId && onOpen(p.data.containerId));
-  window.addEventListener('resize', () => chart.resize());
+  window.addEventListener('resize', () => chart && chart.resize());
 
   function update(doc) {
+    if (!chart) {
+      chart = echarts.init(chartEl, null, {renderer: 'svg'});
+      chart.on('click', (p) => p.dataType === 'node' && p.data.containerId && onOpen(p.data.containerId));
+    }
     const g = groups(doc);
     const sig = JSON.stringify([g.host.map((h) => [h.c.id, h.c.name, h.types, worstSeverity(h.c.findings)]),
       g.shared.map((s) => [s.label, s.types, s.members.map((c) => [c.id, c.name, worstSeverity(c.findings)])]),
@@ -150,5 +154,5 @@ export function createMap(chartEl, legendEl, onOpen) {
             + 'time namespaces are left out: most containers share the host\'s.'));
   }
 
-  return {update, resize: () => chart.resize(), chart};
+  return {update, resize: () => chart && chart.resize()};
 }
