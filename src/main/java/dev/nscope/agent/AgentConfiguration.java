@@ -31,10 +31,19 @@ public class AgentConfiguration {
         return new ScanService(scanner, store, properties.getScanInterval());
     }
 
+    /** The per-container history of the web page's charts, fed by every published snapshot. */
     @Bean
     @ConditionalOnWebApplication
-    ContainersEndpoint containersEndpoint(SnapshotStore store) {
-        return new ContainersEndpoint(store);
+    HistoryStore historyStore(SnapshotStore store, NscopeProperties properties) {
+        HistoryStore history = new HistoryStore(AgentSettings.historyPoints(properties));
+        store.onPublish(history::record);
+        return history;
+    }
+
+    @Bean
+    @ConditionalOnWebApplication
+    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties) {
+        return new ContainersEndpoint(store, history, properties.getScanInterval());
     }
 
     @Bean

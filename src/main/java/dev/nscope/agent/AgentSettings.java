@@ -28,12 +28,22 @@ public final class AgentSettings {
         if (p.getPid1().getZombieGrace() == null || p.getPid1().getZombieGrace().isNegative()) {
             throw new InvalidConfigurationException("nscope.pid1.zombie-grace must not be negative (got " + p.getPid1().getZombieGrace() + ")");
         }
+        historyPoints(p);
         for (String id : p.getRules().getDisabled()) {
             if (!RuleCatalog.ALL.contains(id)) {
                 throw new InvalidConfigurationException("nscope.rules.disabled: unknown rule '" + id + "' (known: "
                         + String.join(", ", RuleCatalog.ALL) + ")");
             }
         }
+    }
+
+    /** {@code nscope.history.points}: at least two (a rate needs two points), at most 10000. */
+    public static int historyPoints(NscopeProperties p) {
+        int n = p.getHistory().getPoints();
+        if (n < 2 || n > 10_000) {
+            throw new InvalidConfigurationException("nscope.history.points must be between 2 and 10000 (got " + n + ")");
+        }
+        return n;
     }
 
     public static HostPaths hostPaths(NscopeProperties p) {

@@ -21,6 +21,7 @@ public class NscopeProperties {
     private final Pid1 pid1 = new Pid1();
     private final RuntimeState runtime = new RuntimeState();
     private final Rules rules = new Rules();
+    private final History history = new History();
 
     public Path getProcfs() {
         return procfs;
@@ -56,6 +57,24 @@ public class NscopeProperties {
 
     public Rules getRules() {
         return rules;
+    }
+
+    public History getHistory() {
+        return history;
+    }
+
+    /** The short per-container history the web page charts ({@code /actuator/containers/{id}/history}). */
+    public static class History {
+        /** Points kept per container, one per scan (120 at the default 10s interval: 20 minutes). */
+        private int points = 120;
+
+        public int getPoints() {
+            return points;
+        }
+
+        public void setPoints(int points) {
+            this.points = points;
+        }
     }
 
     public static class Pid1 {

@@ -1,22 +1,32 @@
 package dev.nscope.web;
 
+import dev.nscope.agent.HistoryStore;
 import dev.nscope.agent.SnapshotStore;
 import dev.nscope.scan.ScanSnapshot;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
+import java.time.Duration;
+
 /**
  * {@code /actuator/containers}: the latest snapshot as the contract's document, and
  * {@code /actuator/containers/{id}} (full id, unique prefix of 12+ characters, or name) with the
- * process list; an unknown id is a 404. Reads the snapshot only.
+ * process list; an unknown id is a 404. {@code /actuator/containers/{id}/history} is the container's
+ * short history from memory (the web page's charts). Reads the snapshot and the history only.
  */
 @Endpoint(id = "containers")
 public class ContainersEndpoint {
-    private final SnapshotStore store;
+    static final String HISTORY = "history";
 
-    public ContainersEndpoint(SnapshotStore store) {
+    private final SnapshotStore store;
+    private final HistoryStore history;
+    private final Duration interval;
+
+    public ContainersEndpoint(SnapshotStore store, HistoryStore history, Duration interval) {
         this.store = store;
+        this.history = history;
+        this.interval = interval;
     }
 
     @ReadOperation
@@ -32,5 +42,15 @@ public class ContainersEndpoint {
             return null;
         }
         return s.find(id).map(c -> ContainersDocument.detail(c, s.node().hostNamespaces())).orElse(null);
+    }
+
+    /** {@code /actuator/containers/{id}/history}; any other second part is a 404. */
+    @ReadOperation
+    public ContainerHistory history(@Selector String id, @Selector String view) {
+        ScanSnapshot s = store.latest();
+        if (s == null || !HISTORY.equals(view)) {
+            return null;
+        }
+        return s.find(id).map(c -> ContainerHistory.of(c, history, interval)).orElse(null);
     }
 }

@@ -66,6 +66,9 @@ class CommandExitTest {
         Live.Result rule = nscope("scan", "--nscope.rules.disabled=no-such-rule");
         assertThat(rule.exit()).isEqualTo(2);
         assertThat(rule.stderr().lines()).singleElement().asString().contains("unknown rule 'no-such-rule'");
+        Live.Result history = nscope("--nscope.history.points=1", "--server.port=0");
+        assertThat(history.exit()).isEqualTo(2);
+        assertThat(history.stderr().lines()).containsExactly("nscope: nscope.history.points must be between 2 and 10000 (got 1)");
     }
 
     @Test

@@ -98,6 +98,57 @@ class ContainersEndpointTest {
     }
 
     @Test
+    void historyOfAContainerGrowsWithEachScan() throws Exception {
+        JsonNode doc = JSON.readTree(get("/actuator/containers").body());
+        JsonNode limited = find(doc, "fx-init");
+        String id = limited.get("id").asString();
+        JsonNode first = JSON.readTree(get("/actuator/containers/" + id.substring(0, 12) + "/history").body());
+        Thread.sleep(600);
+        HttpResponse<String> r = get("/actuator/containers/fx-init/history");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+        JsonNode h = JSON.readTree(r.body());
+        assertThat(h.get("id").asString()).isEqualTo(id);
+        assertThat(h.get("name").asString()).isEqualTo("fx-init");
+        assertThat(h.get("intervalSeconds").asDouble()).isEqualTo(0.1);
+        assertThat(h.get("capacity").asInt()).isEqualTo(120);
+        assertThat(h.get("points").size()).isGreaterThan(first.get("points").size()).isLessThanOrEqualTo(120);
+        JsonNode p = h.get("points").get(h.get("points").size() - 1);
+        assertThat(List.copyOf(p.propertyNames())).containsExactly("timestamp", "cpuUsageSeconds", "memoryUsageBytes",
+                "memoryWorkingSetBytes", "memoryLimitBytes", "ioReadBytes", "ioWriteBytes", "pidsCurrent", "pidsLimit");
+        // the same figures as the document's, null where the document has null
+        JsonNode stats = limited.get("stats");
+        assertThat(p.get("cpuUsageSeconds").asDouble()).isEqualTo(stats.get("cpu").get("usageSeconds").asDouble());
+        assertThat(p.get("memoryWorkingSetBytes").asLong()).isEqualTo(stats.get("memory").get("workingSetBytes").asLong());
+        assertThat(p.get("memoryLimitBytes")).isEqualTo(stats.get("memory").get("limitBytes"));
+        assertThat(p.get("pidsLimit")).isEqualTo(stats.get("pids").get("limit"));
+        assertThat(p.get("ioReadBytes")).isEqualTo(stats.get("io").get("readBytes"));
+        assertThat(java.time.Instant.parse(p.get("timestamp").asString())).isAfter(java.time.Instant.parse(
+                h.get("points").get(0).get("timestamp").asString()));
+    }
+
+    @Test
+    void historyOfAnUnknownContainerOrAnotherViewIs404() throws Exception {
+        assertThat(get("/actuator/containers/no-such-name/history").statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/containers/fx-init/other").statusCode()).isEqualTo(404);
+        assertThat(get("/actuator/containers/fx-init/history/more").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theWebPageIsServedAtTheRootWithItsLibraries() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).contains("text/html"));
+        assertThat(page.body()).contains("nscope").doesNotContain("http://", "https://");
+        for (String asset : List.of("/app.js", "/app.css", "/webjars/echarts/dist/echarts.min.js")) {
+            HttpResponse<String> r = get(asset);
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+        }
+        // relative URLs only, so the page works under a path prefix and behind the agent's own auth
+        assertThat(get("/app.js").body()).doesNotContain("fetch('/", "fetch(\"/", "http://", "https://");
+    }
+
+    @Test
     void onlyHealthPrometheusAndContainersAreExposed() throws Exception {
         HttpResponse<String> health = get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
