@@ -61,6 +61,11 @@ class SoakTest {
     static final class Life {
         final String id;
         final Instant started;
+        /** A sandbox's PID 1 (namespace inodes are reused by the kernel once freed; a pid and inode pair is not soon); 0 for Docker. */
+        volatile long pid1;
+        /** When stopping began (kill sent, docker rm called): from then on it may or may not be in a scan. */
+        volatile Instant stopping;
+        /** When it had surely stopped: its processes gone (or dead and awaiting reaping by the host's init). */
         volatile Instant stopped;
 
         Life(String id, Instant started) {
@@ -193,20 +198,25 @@ class SoakTest {
         Instant scanEnd = Instant.parse(doc.get("node").get("scannedAt").asString());
         Instant scanStart = scanEnd.minusMillis(doc.get("node").get("scanMillis").asLong());
         Set<String> ids = new HashSet<>();
+        Map<String, Long> pid1s = new java.util.HashMap<>();
         for (JsonNode c : doc.get("containers")) {
             ids.add(c.get("id").asString());
+            pid1s.put(c.get("id").asString(), c.get("pid1").isNull() ? 0L : c.get("pid1").get("hostPid").asLong());
         }
         List<String> problems = new ArrayList<>();
         Duration slack = Duration.ofMillis(300);
         for (Life l : lives.values()) {
             Instant stopped = l.stopped;
-            boolean aliveAcross = l.started.plus(slack).isBefore(scanStart) && (stopped == null || stopped.isAfter(scanEnd.plus(slack)));
+            Instant stopping = l.stopping;
+            boolean aliveAcross = l.started.plus(slack).isBefore(scanStart) && (stopping == null || stopping.isAfter(scanEnd.plus(slack)));
             boolean goneBefore = stopped != null && stopped.plus(slack).isBefore(scanStart);
             if (aliveAcross && !ids.contains(l.id)) {
                 problems.add(l.id + " (started " + l.started + ") alive across the scan " + scanStart + " .. " + scanEnd
                         + " but missing; that scan had " + ids.size() + " containers");
             }
-            if (goneBefore && ids.contains(l.id)) {
+            // a sandbox id seen again with another PID 1 is a new sandbox in a reused namespace inode
+            boolean sameOne = l.pid1 == 0 || pid1s.getOrDefault(l.id, 0L) == l.pid1;
+            if (goneBefore && ids.contains(l.id) && sameOne) {
                 problems.add(l.id + " stopped at " + stopped + " but still in the scan of " + scanEnd);
             }
         }
@@ -231,6 +241,7 @@ class SoakTest {
                 if (child != 0) {
                     String link = Files.readSymbolicLink(Path.of("/proc/" + child + "/ns/pid")).toString();
                     Life l = new Life("pidns-" + link.substring(link.indexOf('[') + 1, link.length() - 1), Instant.now());
+                    l.pid1 = child;
                     lives.put(l.id, l);
                     alive.add(new Object[] {p, l, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300 + r.nextInt(2700)), child});
                 }
@@ -254,16 +265,28 @@ class SoakTest {
 
     /** Stops a sandbox; it has stopped when its PID 1 is gone from /proc (a busy kernel takes a while). */
     static void stop(Process p, Life l, long pid1) {
+        l.stopping = Instant.now();
         p.destroyForcibly();
         try {
             p.waitFor(5, TimeUnit.SECONDS);
-            for (int i = 0; i < 500 && Files.exists(Path.of("/proc/" + pid1 + "/ns")); i++) {
+            // its PID 1 dies with unshare (--kill-child); the host's init reaps the zombie when it gets to it
+            for (int i = 0; i < 500 && alive(pid1); i++) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         l.stopped = Instant.now();
+    }
+
+    /** True while the process exists and is not a zombie. */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Docker containers as fast as the engine takes them (a few a second here), each living 0.5 to 4 s. */
@@ -299,6 +322,7 @@ class SoakTest {
     }
 
     static void remove(DockerClient docker, String id, Life l) {
+        l.stopping = Instant.now();
         docker.removeContainerCmd(id).withForce(true).exec();
         l.stopped = Instant.now();
     }
