@@ -33,8 +33,8 @@ public class AgentConfiguration {
 
     @Bean
     @ConditionalOnWebApplication
-    ContainersEndpoint containersEndpoint(SnapshotStore store) {
-        return new ContainersEndpoint(store);
+    ContainersEndpoint containersEndpoint(SnapshotStore store, NscopeProperties properties) {
+        return new ContainersEndpoint(store, properties.getWeb().isCommandLines());
     }
 
     @Bean

@@ -9,14 +9,17 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * {@code /actuator/containers}: the latest snapshot as the contract's document, and
  * {@code /actuator/containers/{id}} (full id, unique prefix of 12+ characters, or name) with the
- * process list; an unknown id is a 404. Reads the snapshot only.
+ * process list (with each process's {@code cmdline} only when {@code nscope.web.command-lines} is on);
+ * an unknown id is a 404. Reads the snapshot only.
  */
 @Endpoint(id = "containers")
 public class ContainersEndpoint {
     private final SnapshotStore store;
+    private final boolean commandLines;
 
-    public ContainersEndpoint(SnapshotStore store) {
+    public ContainersEndpoint(SnapshotStore store, boolean commandLines) {
         this.store = store;
+        this.commandLines = commandLines;
     }
 
     @ReadOperation
@@ -31,6 +34,6 @@ public class ContainersEndpoint {
         if (s == null) {
             return null;
         }
-        return s.find(id).map(c -> ContainersDocument.detail(c, s.node().hostNamespaces())).orElse(null);
+        return s.find(id).map(c -> ContainersDocument.detail(c, s.node().hostNamespaces(), commandLines)).orElse(null);
     }
 }
