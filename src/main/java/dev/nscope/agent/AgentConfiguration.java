@@ -43,7 +43,7 @@ public class AgentConfiguration {
     @Bean
     @ConditionalOnWebApplication
     ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties) {
-        return new ContainersEndpoint(store, history, properties.getScanInterval());
+        return new ContainersEndpoint(store, history, properties.getScanInterval(), properties.getWeb().isCommandLines());
     }
 
     @Bean

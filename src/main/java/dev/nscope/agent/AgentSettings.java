@@ -76,6 +76,6 @@ public final class AgentSettings {
         validate(p);
         HostPaths paths = hostPaths(p);
         return new Scanner(paths, new ScanOptions(runtimeDirs(p), Set.copyOf(p.getRules().getDisabled()), thresholds(p),
-                p.getPid1().getZombieGrace(), OshiNodeFacts.of(paths), Clock.systemUTC()));
+                p.getPid1().getZombieGrace(), OshiNodeFacts.of(paths), Clock.systemUTC(), p.getWeb().isCommandLines()));
     }
 }

@@ -22,6 +22,7 @@ public class NscopeProperties {
     private final RuntimeState runtime = new RuntimeState();
     private final Rules rules = new Rules();
     private final History history = new History();
+    private final Web web = new Web();
 
     public Path getProcfs() {
         return procfs;
@@ -74,6 +75,40 @@ public class NscopeProperties {
 
         public void setPoints(int points) {
             this.points = points;
+        }
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+
+    /** Who may read what over HTTP. */
+    public static class Web {
+        /**
+         * Adds each process's command line ({@code cmdline}) to the process list of
+         * {@code /actuator/containers/{id}}. Off by default: command lines carry secrets, and when off none is read.
+         */
+        private boolean commandLines = false;
+        /**
+         * A web configuration file in the format of the Prometheus exporters ({@code tls_server_config},
+         * {@code basic_auth_users} with bcrypt hashes); none by default (plain HTTP, no authentication).
+         */
+        private Path configFile;
+
+        public boolean isCommandLines() {
+            return commandLines;
+        }
+
+        public void setCommandLines(boolean commandLines) {
+            this.commandLines = commandLines;
+        }
+
+        public Path getConfigFile() {
+            return configFile;
+        }
+
+        public void setConfigFile(Path configFile) {
+            this.configFile = configFile;
         }
     }
 

@@ -93,13 +93,17 @@ public class ScanService implements SmartLifecycle {
         return m;
     }
 
+    /**
+     * On SIGTERM: no further scan starts; a scan under way (reads of kernel files, not interruptible) gets a
+     * second to finish, after which the daemon thread is simply left to the JVM's exit.
+     */
     @Override
     public void stop() {
         running = false;
         if (executor != null) {
             executor.shutdownNow();
             try {
-                executor.awaitTermination(2, TimeUnit.SECONDS);
+                executor.awaitTermination(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

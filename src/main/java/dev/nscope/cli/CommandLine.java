@@ -24,6 +24,8 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
                    nscope help                         this text
             properties (all modes): --nscope.procfs=/proc --nscope.sysfs=/sys --nscope.scan-interval=10s
                    --nscope.pid1.zombie-grace=5s --nscope.runtime.docker-root=/var/lib/docker … (or NSCOPE_* variables)
+            agent only: --server.address=0.0.0.0 --server.port=9810 --nscope.web.config-file=/etc/nscope/web.yml (TLS, basic auth)
+                   --nscope.web.command-lines=false (true adds process command lines to /actuator/containers/{id})
             exit status: 0 ok, 2 bad command line or configuration, 1 other failure""";
 
     public static CommandLine parse(String[] args) throws UsageException {

@@ -44,6 +44,7 @@ final class ContainerAssembler {
     private final List<FindingRule<ResourceFacts>> resourceRules;
     private final Pid1Reader pid1Reader;
     private final Pid1Analyzer pid1Analyzer;
+    private final boolean commandLines;
     private Map<String, ContainerStats> previous = new HashMap<>();
     private Map<String, ContainerStats> current = new HashMap<>();
     /** Keys ("runtime/id") of the containers assembled in this pass. */
@@ -57,6 +58,7 @@ final class ContainerAssembler {
         this.stats = stats;
         this.thresholds = options.thresholds();
         this.pid1Reader = pid1Reader;
+        this.commandLines = options.commandLines();
         this.pid1Analyzer = new Pid1Analyzer(options.zombieGrace(), disabledRules);
         this.namespaceRules = HostNamespaceRule.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
         this.resourceRules = ResourceRules.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
@@ -85,7 +87,10 @@ final class ContainerAssembler {
         int otherZombies = 0;
         for (ProcessInfo p : g.members()) {
             ProcStat s = p.stat();
-            list.add(new ProcessEntry(p.pid(), p.innermostPid(), s.ppid(), s.state(), s.comm(), s.numThreads(), p.startTime()));
+            // off (the default): no cmdline is opened at all
+            List<String> cmdline = commandLines ? table.cmdline(p) : null;
+            list.add(new ProcessEntry(p.pid(), p.innermostPid(), s.ppid(), s.state(), s.comm(), s.numThreads(), p.startTime(),
+                    cmdline));
             byState.merge(String.valueOf(s.state()), 1, Integer::sum);
             threads += s.numThreads();
             boolean zombie = Pid1Facts.isZombie(s.state(), s.numThreads());

@@ -7,6 +7,8 @@ import dev.nscope.proc.Namespaces;
 import dev.nscope.proc.ProcStat;
 import dev.nscope.proc.ProcStatus;
 
+import java.util.List;
+
 /**
  * One process as the scanner knows it, kept between passes (the cache entry of {@link ProcessTable}).
  * What cannot change for a process (its NSpid chain) or changes only with {@code setns}/{@code exec}
@@ -33,6 +35,9 @@ public final class ProcessInfo implements GroupableProcess {
     boolean exeRead;
     /** True when the kernel refused some of its namespace links (no ptrace rights over it). */
     boolean nsDenied;
+    /** The command line, read on demand once per identity (and again after an exec); null when unreadable. */
+    List<String> cmdline;
+    boolean cmdlineRead;
 
     ProcessInfo(int pid, long startTime) {
         this.pid = pid;

@@ -17,6 +17,7 @@ import dev.nscope.proc.NamespaceLink;
 import dev.nscope.proc.NamespaceType;
 import dev.nscope.proc.Namespaces;
 import dev.nscope.proc.ProcCgroup;
+import dev.nscope.proc.ProcCmdline;
 import dev.nscope.proc.ProcStat;
 import dev.nscope.proc.ProcStatus;
 
@@ -47,6 +48,8 @@ public final class ProcessTable {
     static final int NS_RECHECK_PASSES = 64;
     /** A known process's cgroup file is read again at least every this many passes. */
     static final int CGROUP_RECHECK_PASSES = 8;
+    /** Of a command line only this many bytes are kept (what {@code ps} shows without {@code -ww}, and more). */
+    static final int CMDLINE_MAX_BYTES = 4096;
 
     private final HostPaths paths;
     private final CgroupLayout layout;
@@ -163,6 +166,7 @@ public final class ProcessTable {
                 }
             }
             p.exeRead = false;
+            p.cmdlineRead = false;
         }
         if (fresh || execd || (pass - p.nsReadInPass) >= NS_RECHECK_PASSES && ((pid ^ pass) % NS_RECHECK_PASSES) == 0) {
             long denied = errors.get(ErrorKind.PERMISSION);
@@ -242,6 +246,24 @@ public final class ProcessTable {
             }
         }
         return p.exe;
+    }
+
+    /**
+     * The arguments of {@code ${procfs}/<pid>/cmdline}, read once per identity (pid, start time, and the
+     * command, which changes only with an exec); at most the first {@link #CMDLINE_MAX_BYTES} bytes and
+     * {@link ProcCmdline#MAX_ARGS} arguments are kept. Null when it cannot be read.
+     */
+    public List<String> cmdline(ProcessInfo p) {
+        if (!p.cmdlineRead) {
+            p.cmdlineRead = true;
+            try {
+                buf.read(paths.pidFile(p.pid, "cmdline"));
+                p.cmdline = ProcCmdline.parse(buf.data(), Math.min(buf.length(), CMDLINE_MAX_BYTES));
+            } catch (IOException e) {
+                p.cmdline = null;
+            }
+        }
+        return p.cmdline;
     }
 
     /** Byte content as a hash key. */

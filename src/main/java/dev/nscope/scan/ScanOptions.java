@@ -13,20 +13,26 @@ import java.util.Set;
  * @param disabledRules rule ids not evaluated
  * @param zombieGrace   how long a zombie of PID 1 must persist to count as unreaped
  * @param nodeFacts     what the node is (memory, CPUs, boot time, OS), found once by the caller
+ * @param commandLines  read each container process's {@code cmdline} (once per identity) into the snapshot;
+ *                      off by default: command lines carry secrets, and off means not one is read
  */
 public record ScanOptions(RuntimeDirs runtimeDirs, Set<String> disabledRules, ResourceThresholds thresholds,
-                          Duration zombieGrace, NodeFacts nodeFacts, Clock clock) {
+                          Duration zombieGrace, NodeFacts nodeFacts, Clock clock, boolean commandLines) {
 
     public static ScanOptions defaults() {
         return new ScanOptions(RuntimeDirs.defaults(), Set.of(), ResourceThresholds.DEFAULTS, Duration.ofSeconds(5),
-                NodeFacts.UNKNOWN, Clock.systemUTC());
+                NodeFacts.UNKNOWN, Clock.systemUTC(), false);
     }
 
     public ScanOptions withRuntimeDirs(RuntimeDirs dirs) {
-        return new ScanOptions(dirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock);
+        return new ScanOptions(dirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, commandLines);
     }
 
     public ScanOptions withZombieGrace(Duration grace) {
-        return new ScanOptions(runtimeDirs, disabledRules, thresholds, grace, nodeFacts, clock);
+        return new ScanOptions(runtimeDirs, disabledRules, thresholds, grace, nodeFacts, clock, commandLines);
+    }
+
+    public ScanOptions withCommandLines(boolean read) {
+        return new ScanOptions(runtimeDirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, read);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nscope.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
 import dev.nscope.host.ErrorCounts;
@@ -18,6 +19,7 @@ import dev.nscope.scan.ScanSnapshot;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The contract's JSON document ({@code /actuator/containers} and {@code scan --format=json}), as
@@ -53,7 +55,12 @@ public record ContainersDocument(Node node, List<Container> containers) {
     public record NamespaceView(Long inode, Boolean sharedWithHost) {
     }
 
-    public record ProcessView(int pid, int nsPid, int ppid, String state, String comm, int threads) {
+    /**
+     * @param cmdline absent from the JSON while {@code nscope.web.command-lines} is off; with it on, the
+     *                arguments, or null where they could not be read
+     */
+    public record ProcessView(int pid, int nsPid, int ppid, String state, String comm, int threads,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Optional<List<String>> cmdline) {
     }
 
     public static ContainersDocument of(ScanSnapshot s) {
@@ -73,13 +80,19 @@ public record ContainersDocument(Node node, List<Container> containers) {
     }
 
     public static ContainerDetail detail(ContainerSnapshot c, Namespaces host) {
-        List<ProcessView> procs = c.processList().stream().map(ContainersDocument::process).toList();
+        return detail(c, host, false);
+    }
+
+    /** @param commandLines whether the process list shows command lines (nscope.web.command-lines) */
+    public static ContainerDetail detail(ContainerSnapshot c, Namespaces host, boolean commandLines) {
+        List<ProcessView> procs = c.processList().stream().map(p -> process(p, commandLines)).toList();
         return new ContainerDetail(c.id(), label(c.runtime()), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
                 namespaces(c.namespaces(), host), c.pid1(), c.processes(), c.stats(), FindingView.of(c.findings()), procs);
     }
 
-    private static ProcessView process(ProcessEntry p) {
-        return new ProcessView(p.pid(), p.nsPid(), p.ppid(), String.valueOf(p.state()), p.comm(), p.threads());
+    private static ProcessView process(ProcessEntry p, boolean commandLines) {
+        return new ProcessView(p.pid(), p.nsPid(), p.ppid(), String.valueOf(p.state()), p.comm(), p.threads(),
+                commandLines ? Optional.ofNullable(p.cmdline()) : null);
     }
 
     private static String label(Runtime r) {

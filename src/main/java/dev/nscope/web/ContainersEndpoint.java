@@ -12,8 +12,9 @@ import java.time.Duration;
 /**
  * {@code /actuator/containers}: the latest snapshot as the contract's document, and
  * {@code /actuator/containers/{id}} (full id, unique prefix of 12+ characters, or name) with the
- * process list; an unknown id is a 404. {@code /actuator/containers/{id}/history} is the container's
- * short history from memory (the web page's charts). Reads the snapshot and the history only.
+ * process list (with each process's {@code cmdline} only when {@code nscope.web.command-lines} is on);
+ * an unknown id is a 404. {@code /actuator/containers/{id}/history} is the container's short history
+ * from memory (the web page's charts). Reads the snapshot and the history only.
  */
 @Endpoint(id = "containers")
 public class ContainersEndpoint {
@@ -22,11 +23,13 @@ public class ContainersEndpoint {
     private final SnapshotStore store;
     private final HistoryStore history;
     private final Duration interval;
+    private final boolean commandLines;
 
-    public ContainersEndpoint(SnapshotStore store, HistoryStore history, Duration interval) {
+    public ContainersEndpoint(SnapshotStore store, HistoryStore history, Duration interval, boolean commandLines) {
         this.store = store;
         this.history = history;
         this.interval = interval;
+        this.commandLines = commandLines;
     }
 
     @ReadOperation
@@ -41,7 +44,7 @@ public class ContainersEndpoint {
         if (s == null) {
             return null;
         }
-        return s.find(id).map(c -> ContainersDocument.detail(c, s.node().hostNamespaces())).orElse(null);
+        return s.find(id).map(c -> ContainersDocument.detail(c, s.node().hostNamespaces(), commandLines)).orElse(null);
     }
 
     /** {@code /actuator/containers/{id}/history}; any other second part is a 404. */

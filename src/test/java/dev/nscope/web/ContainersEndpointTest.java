@@ -85,6 +85,8 @@ class ContainersEndpointTest {
             assertThat(first.get("nsPid").asInt()).isEqualTo(1);
             assertThat(first.get("comm").asString()).isEqualTo("docker-init");
             assertThat(first.has("ppid") && first.has("state") && first.has("threads") && first.has("pid")).isTrue();
+            // command lines carry secrets: not shown unless nscope.web.command-lines is on
+            assertThat(c.get("processList")).allSatisfy(p -> assertThat(p.has("cmdline")).as(p.toString()).isFalse());
         }
     }
 

@@ -1,0 +1,255 @@
+package dev.nscope.web;
+
+import dev.nscope.agent.InvalidConfigurationException;
+import org.springframework.boot.ssl.pem.PemContent;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The web configuration file ({@code nscope.web.config-file}), in the format of the Prometheus exporters'
+ * web config (exporter-toolkit), so one file serves node_exporter and nscope alike:
+ * <pre>
+ * tls_server_config:
+ *   cert_file: server.crt     # PEM certificate (chain); a relative path is taken from the file's directory
+ *   key_file: server.key      # PEM private key, unencrypted
+ *   min_version: TLS12        # optional: TLS12 (the default) or TLS13
+ * basic_auth_users:
+ *   alice: $2y$10$…           # bcrypt hash, e.g. from htpasswd -nBC 10 alice
+ * </pre>
+ * What nscope does not implement (client certificates, cipher and header settings, …) is refused, never
+ * ignored: a security setting that silently does nothing is worse than a start that fails. Every problem
+ * is one line naming the file and the key, and stops the agent at start.
+ *
+ * @param tls   null when the file has no {@code tls_server_config}
+ * @param users user name to bcrypt hash; empty when the file has no {@code basic_auth_users}
+ */
+public record WebConfig(Path file, Tls tls, Map<String, String> users) {
+
+    /** No file: plain HTTP, no authentication. */
+    public static final WebConfig NONE = new WebConfig(null, null, Map.of());
+
+    /** @param protocols the enabled TLS protocol versions, as the JDK names them */
+    public record Tls(Path certFile, Path keyFile, List<String> protocols) {
+    }
+
+    /** A bcrypt hash as htpasswd, Go's bcrypt and Spring's encoder write it: $2a$, $2b$ or $2y$, cost, 53 characters. */
+    static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
+
+    private static final Set<String> TOP = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
+    private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "min_version", "client_auth_type");
+    private static final String SUPPORTED = "nscope reads tls_server_config (cert_file, key_file, min_version), "
+            + "basic_auth_users and http_server_config.http2";
+
+    public boolean authenticates() {
+        return !users.isEmpty();
+    }
+
+    /** Reads and checks the file, its certificate and key; throws {@link InvalidConfigurationException} with one line. */
+    public static WebConfig load(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        String where = "nscope.web.config-file " + abs;
+        String text;
+        try {
+            text = Files.readString(abs, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(where + ": " + why(e));
+        }
+        Object root;
+        try {
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+        } catch (MarkedYAMLException e) {
+            throw new InvalidConfigurationException(where + ": not valid YAML (" + e.getProblem()
+                    + (e.getProblemMark() != null ? " at line " + (e.getProblemMark().getLine() + 1) : "") + ")");
+        } catch (YAMLException e) {
+            throw new InvalidConfigurationException(where + ": not valid YAML (" + oneLine(e.getMessage()) + ")");
+        }
+        if (root == null) {
+            // an empty file, as exporter-toolkit takes it: no TLS, no authentication
+            return new WebConfig(abs, null, Map.of());
+        }
+        Map<String, Object> top = mapping(root, where, "the file");
+        for (String k : top.keySet()) {
+            if (!TOP.contains(k)) {
+                throw new InvalidConfigurationException(where + ": unknown key '" + k + "' (" + SUPPORTED + ")");
+            }
+        }
+        Object http = top.get("http_server_config");
+        if (http != null) {
+            for (Map.Entry<String, Object> e : mapping(http, where, "http_server_config").entrySet()) {
+                // http2 is a protocol choice, not a protection: accepted (nscope serves HTTP/1.1) so shared files work
+                if (!e.getKey().equals("http2")) {
+                    throw new InvalidConfigurationException(where + ": http_server_config." + e.getKey()
+                            + " is not supported (" + SUPPORTED + ")");
+                }
+            }
+        }
+        Path dir = abs.getParent();
+        Tls tls = top.get("tls_server_config") == null ? null : tls(mapping(top.get("tls_server_config"), where, "tls_server_config"), dir, where);
+        Map<String, String> users = top.get("basic_auth_users") == null ? Map.of()
+                : users(mapping(top.get("basic_auth_users"), where, "basic_auth_users"), where);
+        return new WebConfig(abs, tls, users);
+    }
+
+    private static Tls tls(Map<String, Object> m, Path dir, String where) {
+        for (String k : m.keySet()) {
+            if (!TLS_KEYS.contains(k)) {
+                throw new InvalidConfigurationException(where + ": tls_server_config." + k + " is not supported (" + SUPPORTED + ")");
+            }
+        }
+        Object clientAuth = m.get("client_auth_type");
+        if (clientAuth != null && !"NoClientCert".equals(clientAuth)) {
+            throw new InvalidConfigurationException(where + ": tls_server_config.client_auth_type " + clientAuth
+                    + " is not supported (only NoClientCert: nscope does not check client certificates)");
+        }
+        String cert = string(m, "cert_file", where);
+        String key = string(m, "key_file", where);
+        if (cert == null || key == null) {
+            throw new InvalidConfigurationException(where + ": tls_server_config needs both cert_file and key_file");
+        }
+        Path certFile = dir.resolve(cert).normalize();
+        Path keyFile = dir.resolve(key).normalize();
+        List<X509Certificate> chain;
+        try {
+            chain = PemContent.load(certFile).getCertificates();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + ": " + why(e));
+        }
+        if (chain == null || chain.isEmpty()) {
+            throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + " holds no PEM certificate");
+        }
+        PrivateKey pk;
+        try {
+            pk = PemContent.load(keyFile).getPrivateKey();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile + ": " + why(e));
+        }
+        if (pk == null) {
+            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile
+                    + " holds no unencrypted PEM private key");
+        }
+        if (!matches(pk, chain.get(0).getPublicKey())) {
+            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile
+                    + " is not the key of the certificate in cert_file " + certFile);
+        }
+        Object min = m.getOrDefault("min_version", "TLS12");
+        List<String> protocols = switch (String.valueOf(min)) {
+            case "TLS12" -> List.of("TLSv1.2", "TLSv1.3");
+            case "TLS13" -> List.of("TLSv1.3");
+            default -> throw new InvalidConfigurationException(where + ": tls_server_config.min_version " + min
+                    + " is not supported (TLS12 or TLS13)");
+        };
+        return new Tls(certFile, keyFile, protocols);
+    }
+
+    private static Map<String, String> users(Map<String, Object> m, String where) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            String user = e.getKey();
+            if (user.isEmpty() || user.indexOf(':') >= 0) {
+                throw new InvalidConfigurationException(where + ": basic_auth_users: a user name must be non-empty and "
+                        + "without ':' (got '" + user + "')");
+            }
+            if (!(e.getValue() instanceof String hash) || !BCRYPT.matcher(hash).matches()) {
+                throw new InvalidConfigurationException(where + ": basic_auth_users." + user
+                        + " is not a bcrypt hash ($2y$/$2b$/$2a$…, e.g. from htpasswd -nBC 10 " + user + ")");
+            }
+            int cost = Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3));
+            if (cost < 4 || cost > 31) {
+                throw new InvalidConfigurationException(where + ": basic_auth_users." + user + ": bcrypt cost " + cost
+                        + " is out of range (4 to 31)");
+            }
+            out.put(user, hash);
+        }
+        return Map.copyOf(out);
+    }
+
+    /** Whether the private key belongs to the public key: a signature made with one verifies with the other. */
+    static boolean matches(PrivateKey key, PublicKey pub) {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "Ed448" -> "Ed448";
+            default -> null;
+        };
+        if (alg == null) {
+            // a key type nscope cannot check here; the TLS handshake will
+            return key.getAlgorithm().equals(pub.getAlgorithm());
+        }
+        try {
+            byte[] probe = "nscope key check".getBytes(StandardCharsets.US_ASCII);
+            Signature s = Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            Signature v = Signature.getInstance(alg);
+            v.initVerify(pub);
+            v.update(probe);
+            return v.verify(sig);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapping(Object o, String where, String what) {
+        if (!(o instanceof Map<?, ?> m)) {
+            throw new InvalidConfigurationException(where + ": " + what + " must be a mapping (" + SUPPORTED + ")");
+        }
+        for (Object k : m.keySet()) {
+            if (!(k instanceof String)) {
+                throw new InvalidConfigurationException(where + ": " + what + " has a key that is not a string: " + k);
+            }
+        }
+        return (Map<String, Object>) m;
+    }
+
+    private static String string(Map<String, Object> m, String key, String where) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank()) {
+            throw new InvalidConfigurationException(where + ": tls_server_config." + key + " must be a file path");
+        }
+        return s;
+    }
+
+    private static String why(Throwable e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : oneLine(m);
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*\\n\\s*", "; ").trim();
+    }
+}

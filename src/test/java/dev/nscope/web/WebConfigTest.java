@@ -1,0 +1,76 @@
+package dev.nscope.web;
+
+import dev.nscope.agent.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.security.crypto.bcrypt.BCrypt;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The exporter-toolkit web config format as nscope reads it (the TLS part is tested over real TLS in WebAccessTest). */
+class WebConfigTest {
+    @TempDir
+    Path dir;
+
+    WebConfig load(String yaml) throws Exception {
+        return WebConfig.load(Files.writeString(dir.resolve("web.yml"), yaml));
+    }
+
+    @Test
+    void anEmptyFileMeansNoTlsAndNoUsers() throws Exception {
+        WebConfig c = load("");
+        assertThat(c.tls()).isNull();
+        assertThat(c.authenticates()).isFalse();
+    }
+
+    @Test
+    void usersWithTheHashesOfHtpasswdGoAndSpring() throws Exception {
+        String a = BCrypt.hashpw("pw", BCrypt.gensalt(4));
+        WebConfig c = load("http_server_config:\n  http2: true\nbasic_auth_users:\n  alice: " + a + "\n  bob: '$2y" + a.substring(3)
+                + "'\n  carol: \"$2b" + a.substring(3) + "\"\n");
+        assertThat(c.users()).containsOnlyKeys("alice", "bob", "carol");
+        assertThat(c.authenticates()).isTrue();
+        BasicAuthFilter f = new BasicAuthFilter(c.users());
+        String ok = "Basic " + java.util.Base64.getEncoder().encodeToString("bob:pw".getBytes());
+        assertThat(f.authorized(ok)).isTrue();
+        assertThat(f.authorized(ok)).as("again, from the verified cache").isTrue();
+        assertThat(f.authorized("Basic " + java.util.Base64.getEncoder().encodeToString("bob:pW".getBytes()))).isFalse();
+        assertThat(f.authorized("Basic " + java.util.Base64.getEncoder().encodeToString("eve:pw".getBytes()))).isFalse();
+    }
+
+    @Test
+    void onlyPlainHealthPathsAreOpen() {
+        assertThat(BasicAuthFilter.open("/actuator/health")).isTrue();
+        assertThat(BasicAuthFilter.open("/actuator/health/")).isTrue();
+        assertThat(BasicAuthFilter.open("/actuator/health/liveness")).isTrue();
+        assertThat(BasicAuthFilter.open("/actuator/health/../containers")).isFalse();
+        assertThat(BasicAuthFilter.open("/actuator/health/%2e%2e/containers")).isFalse();
+        assertThat(BasicAuthFilter.open("/actuator/health;x/../containers")).isFalse();
+        assertThat(BasicAuthFilter.open("/actuator/healthz")).isFalse();
+        assertThat(BasicAuthFilter.open("/")).isFalse();
+    }
+
+    @Test
+    void whatCannotBeHonouredIsRefused() {
+        String hash = BCrypt.hashpw("pw", BCrypt.gensalt(4));
+        for (String[] bad : new String[][] {
+                {"basic_auth_users:\n  'a:b': " + hash + "\n", "without ':'"},
+                {"basic_auth_users:\n  alice: 12\n", "not a bcrypt hash"},
+                {"basic_auth_users:\n  alice: '$2y$03$" + hash.substring(7) + "'\n", "cost 3 is out of range"},
+                {"basic_auth_users: [alice]\n", "basic_auth_users must be a mapping"},
+                {"tls_server_config:\n  cert_file: a.crt\n", "needs both cert_file and key_file"},
+                {"tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAndVerifyClientCert\n",
+                        "client_auth_type RequireAndVerifyClientCert is not supported"},
+                {"http_server_config:\n  headers:\n    X-Frame-Options: deny\n", "http_server_config.headers is not supported"},
+                {"rate_limit:\n  interval: 1s\n", "unknown key 'rate_limit'"},
+                {"- just\n- a list\n", "the file must be a mapping"}}) {
+            assertThatThrownBy(() -> load(bad[0])).as(bad[0]).isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageStartingWith("nscope.web.config-file " + dir.resolve("web.yml") + ": ").hasMessageContaining(bad[1])
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+    }
+}
