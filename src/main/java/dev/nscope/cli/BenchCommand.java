@@ -1,43 +1,80 @@
 package dev.nscope.cli;
 
+import dev.nscope.host.FileBytes;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
- * {@code nscope bench}: times a cold pass (the scanner's first: every file of every process) and
- * steady passes (later passes over the same processes) over the current host, prints a table and a
- * final machine-readable line.
+ * {@code nscope bench}: times passes of the scanner over the current host and prints a table and a
+ * final machine-readable line. Three kinds of pass are measured:
+ * <ul>
+ *   <li>first: the very first pass of a fresh JVM (classes loading, code interpreted), what a just
+ *       started agent spends once;</li>
+ *   <li>cold: a new scanner (nothing cached: every file of every process) in a JVM already warmed on
+ *       this host;</li>
+ *   <li>steady: later passes of that scanner over the same processes (the median is reported).</li>
+ * </ul>
+ * Each with its wall time, the CPU time of the scanning thread, the files it read and what it allocated.
  */
 public final class BenchCommand {
-    private final Scanner scanner;
+    private final Supplier<Scanner> scanners;
 
-    public BenchCommand(Scanner scanner) {
-        this.scanner = scanner;
+    public BenchCommand(Supplier<Scanner> scanners) {
+        this.scanners = scanners;
+    }
+
+    /** One measured pass. */
+    record Pass(double wallMs, double cpuMs, long files, long allocatedKb, int processes, int containers) {
+    }
+
+    static Pass measure(Scanner s) {
+        com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long f0 = FileBytes.reads();
+        long a0 = tm.getCurrentThreadAllocatedBytes();
+        long c0 = tm.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        ScanSnapshot snap = s.scan();
+        return new Pass((System.nanoTime() - t0) / 1e6, (tm.getCurrentThreadCpuTime() - c0) / 1e6, FileBytes.reads() - f0,
+                (tm.getCurrentThreadAllocatedBytes() - a0) / 1024, snap.node().processes(), snap.containers().size());
     }
 
     public int run(int passes, PrintStream out) {
-        long t0 = System.nanoTime();
-        ScanSnapshot cold = scanner.scan();
-        double coldMs = (System.nanoTime() - t0) / 1e6;
-        double[] steady = new double[passes - 1];
-        ScanSnapshot last = cold;
-        for (int i = 0; i < steady.length; i++) {
-            long t = System.nanoTime();
-            last = scanner.scan();
-            steady[i] = (System.nanoTime() - t) / 1e6;
+        Scanner warm = scanners.get();
+        Pass first = measure(warm);
+        // warm the JIT on this host: steady passes, and cold passes of throwaway scanners
+        for (int i = 0; i < passes; i++) {
+            warm.scan();
         }
-        java.util.Arrays.sort(steady);
-        double median = steady[steady.length / 2];
-        int processes = last.node().processes();
-        int containers = last.containers().size();
-        out.printf("%-8s %10s %12s %14s%n", "pass", "ms", "processes", "containers");
-        out.printf("%-8s %10.1f %12d %14d%n", "cold", coldMs, cold.node().processes(), cold.containers().size());
-        out.printf("%-8s %10.1f %12d %14d%n", "steady", median, processes, containers);
-        out.printf("(steady: median of %d passes; min %.1f ms, max %.1f ms)%n", steady.length, steady[0], steady[steady.length - 1]);
+        for (int i = 0; i < 3; i++) {
+            scanners.get().scan();
+        }
+        Scanner scanner = scanners.get();
+        Pass cold = measure(scanner);
+        Pass[] steady = new Pass[passes];
+        for (int i = 0; i < passes; i++) {
+            steady[i] = measure(scanner);
+        }
+        Pass[] byWall = steady.clone();
+        Arrays.sort(byWall, (a, b) -> Double.compare(a.wallMs(), b.wallMs()));
+        Pass median = byWall[byWall.length / 2];
+        int processes = median.processes();
+        int containers = median.containers();
+        out.printf("%-8s %10s %10s %10s %14s %11s %11s%n", "pass", "wall ms", "cpu ms", "files", "allocated KiB", "processes",
+                "containers");
+        for (Object[] row : new Object[][] {{"first", first}, {"cold", cold}, {"steady", median}}) {
+            Pass p = (Pass) row[1];
+            out.printf("%-8s %10.1f %10.1f %10d %14d %11d %11d%n", row[0], p.wallMs(), p.cpuMs(), p.files(), p.allocatedKb(),
+                    p.processes(), p.containers());
+        }
+        out.printf("(first: a fresh JVM's first pass; cold: a new scanner in a warm JVM; steady: median of %d passes, "
+                + "min %.1f ms, max %.1f ms)%n", passes, byWall[0].wallMs(), byWall[byWall.length - 1].wallMs());
         out.printf("processes=%d containers=%d cold_ms=%.1f steady_ms=%.1f us_per_process_steady=%.1f%n",
-                processes, containers, coldMs, median, processes == 0 ? 0.0 : median * 1000 / processes);
+                processes, containers, cold.wallMs(), median.wallMs(), processes == 0 ? 0.0 : median.wallMs() * 1000 / processes);
         return 0;
     }
 }

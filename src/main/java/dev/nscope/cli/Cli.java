@@ -1,5 +1,6 @@
 package dev.nscope.cli;
 
+import dev.nscope.agent.AgentSettings;
 import dev.nscope.agent.InvalidConfigurationException;
 import dev.nscope.agent.NscopeProperties;
 import dev.nscope.scan.Scanner;
@@ -36,7 +37,7 @@ public final class Cli {
             NscopeProperties props = ctx.getBean(NscopeProperties.class);
             return switch (cl.mode()) {
                 case SCAN -> new ScanCommand(scanner, jsonMapper(ctx), props.getPid1().getZombieGrace()).run(cl.format(), out);
-                case BENCH -> new BenchCommand(scanner).run(cl.passes(), out);
+                case BENCH -> new BenchCommand(() -> AgentSettings.scanner(props)).run(cl.passes(), out);
                 default -> throw new IllegalStateException(cl.mode().name());
             };
         } catch (InterruptedException e) {

@@ -31,7 +31,7 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
     public static CommandLine parse(String[] args) throws UsageException {
         Mode mode = Mode.AGENT;
         Format format = Format.TABLE;
-        int passes = 5;
+        int passes = 10;
         List<String> spring = new ArrayList<>();
         String commandOption = null;
         for (int i = 0; i < args.length; i++) {
