@@ -80,29 +80,51 @@ public class HistoryStore {
         return capacity;
     }
 
-    /** A fixed-size ring; the oldest point is overwritten once it is full. */
+    /**
+     * A fixed-size ring; the oldest point is overwritten once it is full. Kept as columns of primitives
+     * (a point is 72 bytes, not the 200 or so of a record of boxed numbers): 1,000 containers of 120
+     * points hold about 9 MB. {@link #NONE} stands for null.
+     */
     private static final class Ring {
-        private final Point[] points;
+        private static final long NONE = Long.MIN_VALUE;
+        private final long[] at;
+        private final double[] cpu;
+        private final long[][] figures;
         private int next;
         private int size;
 
         Ring(int capacity) {
-            points = new Point[capacity];
+            at = new long[capacity];
+            cpu = new double[capacity];
+            figures = new long[7][capacity];
         }
 
         synchronized void add(Point p) {
-            points[next] = p;
-            next = (next + 1) % points.length;
-            size = Math.min(size + 1, points.length);
+            at[next] = p.at().toEpochMilli();
+            cpu[next] = p.cpuUsageSeconds() == null ? Double.NaN : p.cpuUsageSeconds();
+            Long[] v = {p.memoryUsageBytes(), p.memoryWorkingSetBytes(), p.memoryLimitBytes(), p.ioReadBytes(),
+                    p.ioWriteBytes(), p.pidsCurrent(), p.pidsLimit()};
+            for (int k = 0; k < v.length; k++) {
+                figures[k][next] = v[k] == null ? NONE : v[k];
+            }
+            next = (next + 1) % at.length;
+            size = Math.min(size + 1, at.length);
         }
 
         synchronized List<Point> list() {
             List<Point> out = new ArrayList<>(size);
-            int start = (next - size + points.length) % points.length;
+            int start = (next - size + at.length) % at.length;
             for (int i = 0; i < size; i++) {
-                out.add(points[(start + i) % points.length]);
+                int j = (start + i) % at.length;
+                out.add(new Point(Instant.ofEpochMilli(at[j]), Double.isNaN(cpu[j]) ? null : cpu[j], get(0, j), get(1, j),
+                        get(2, j), get(3, j), get(4, j), get(5, j), get(6, j)));
             }
             return List.copyOf(out);
+        }
+
+        private Long get(int k, int j) {
+            long v = figures[k][j];
+            return v == NONE ? null : v;
         }
     }
 }

@@ -36,6 +36,7 @@ final class CgroupFiles {
     private ErrorCounts errors;
     private boolean vanished;
     private long pass;
+    private boolean refreshSlow;
 
     /** A slowly changing value and the pass that read it. */
     private record Slow(Object value, long readInPass) {
@@ -58,12 +59,18 @@ final class CgroupFiles {
 
     /** Starts a call: failures go to {@code errors}. */
     void begin(ErrorCounts errors) {
+        begin(errors, false);
+    }
+
+    /** Starts a call; {@code refreshSlow}: read the slow values again too (the caller has not read this cgroup for a while). */
+    void begin(ErrorCounts errors, boolean refreshSlow) {
         this.errors = errors;
+        this.refreshSlow = refreshSlow;
     }
 
     /**
      * Like {@link #read}, for a value that changes only when someone changes it: read again only every
-     * {@link #SLOW_EVERY} passes (staggered by file), else the value read last time.
+     * {@link #SLOW_EVERY} passes, else the value read last time.
      */
     @SuppressWarnings("unchecked")
     <T> T readSlow(String dir, String name, Parser<T> parser) {
@@ -72,7 +79,7 @@ final class CgroupFiles {
         }
         String key = dir + '/' + name;
         Slow s = slow.get(key);
-        if (s != null && pass - s.readInPass < SLOW_EVERY + (key.hashCode() & 1)) {
+        if (s != null && !refreshSlow && pass - s.readInPass < SLOW_EVERY) {
             return (T) s.value;
         }
         T v = read(dir, name, parser);

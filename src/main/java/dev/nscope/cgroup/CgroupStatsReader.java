@@ -65,6 +65,29 @@ public final class CgroupStatsReader {
         files.beginPass();
     }
 
+    /**
+     * The directory whose CPU usage file moves whenever the container runs ({@code cpuacct} on v1 and
+     * hybrid hosts, the unified hierarchy on v2); null when it has none. See {@link #cpuUsage}.
+     */
+    public String activityDir(Function<Hierarchy, String> pathOf) {
+        return layout.version() == CgroupVersion.V2 ? dir(layout.unified(), pathOf) : dir(layout.forController("cpuacct"), pathOf);
+    }
+
+    /**
+     * The container's CPU usage in seconds from that one file, exactly as {@link #read} reports it
+     * ({@code cpuacct.usage} or {@code cpu.stat} {@code usage_usec}): a cheap probe of whether it ran at all.
+     * Null when unreadable.
+     */
+    public Double cpuUsage(String activityDir, ErrorCounts errors) {
+        files.begin(errors);
+        files.startPart();
+        if (layout.version() == CgroupVersion.V2) {
+            return seconds(files.read(activityDir, "cpu.stat", CPU_STAT_FILE), 0, 1e6);
+        }
+        Long ns = files.read(activityDir, "cpuacct.usage", SingleValueFile::parse);
+        return ns == null ? null : ns / 1e9;
+    }
+
     /** The cgroup figures of a container; no network part. */
     public ContainerStats read(CgroupPaths paths, ErrorCounts errors) {
         return read(paths::get, 0, errors);
@@ -80,7 +103,15 @@ public final class CgroupStatsReader {
      * hierarchy given by {@code pathOf} (null where it has none, e.g. {@code Map::get}).
      */
     public ContainerStats read(Function<Hierarchy, String> pathOf, int netPid, ErrorCounts errors) {
-        files.begin(errors);
+        return read(pathOf, netPid, errors, false);
+    }
+
+    /**
+     * As {@link #read(Function, int, ErrorCounts)}; {@code refreshSlow} reads the limits and peaks again
+     * too, for a cgroup not read for a few passes (an idle container at its turn).
+     */
+    public ContainerStats read(Function<Hierarchy, String> pathOf, int netPid, ErrorCounts errors, boolean refreshSlow) {
+        files.begin(errors, refreshSlow);
         ContainerStats.Cpu cpu;
         ContainerStats.Memory memory;
         ContainerStats.Io io;

@@ -154,7 +154,7 @@ public final class ContainerGrouper {
     }
 
     /** PID 1's namespaces, with unknown types (and all types without a PID 1) from the members' majority. */
-    static <P extends GroupableProcess> Namespaces namespaces(List<P> members, P pid1) {
+    public static <P extends GroupableProcess> Namespaces namespaces(List<P> members, P pid1) {
         long[] majority = new long[NamespaceType.all().length];
         for (NamespaceType t : NamespaceType.all()) {
             Map<Long, Integer> votes = new HashMap<>();

@@ -53,6 +53,18 @@ final class NativeFiles {
 
     private static native int close(int fd);
 
+    private static native long readlink(byte[] path, byte[] buf, long size);
+
+    /** The target of a symbolic link through libc {@code readlink} (no Path objects); errors as {@link #error}. */
+    static String readlink(NativeFiles.Reader r, String link) throws IOException {
+        byte[] target = r.linkBuf;
+        long n = readlink(r.cString(link), target, target.length);
+        if (n < 0) {
+            throw error(Native.getLastError(), link);
+        }
+        return new String(target, 0, (int) n, StandardCharsets.UTF_8);
+    }
+
     private NativeFiles() {
     }
 
@@ -60,6 +72,7 @@ final class NativeFiles {
     static final class Reader {
         private Memory mem = new Memory(16 << 10);
         private byte[] path = new byte[256];
+        private final byte[] linkBuf = new byte[4096];
 
         /** Reads the whole file (at most {@code cap} bytes) into {@code target} and returns its length. */
         int readAll(String file, FileBytes target, int cap) throws IOException {

@@ -25,7 +25,8 @@ public class SnapshotCollector implements MultiCollector {
     private final ScanService service;
     private volatile Cached cached;
 
-    private record Cached(ScanSnapshot snapshot, List<MetricSnapshot> containers) {
+    /** The families of one snapshot, which is referenced weakly: the cache must not keep an old snapshot alive. */
+    private record Cached(java.lang.ref.WeakReference<ScanSnapshot> snapshot, List<MetricSnapshot> containers) {
     }
 
     public SnapshotCollector(SnapshotStore store, ScanService service) {
@@ -50,14 +51,14 @@ public class SnapshotCollector implements MultiCollector {
             return new MetricSnapshots();
         }
         Cached c = cached;
-        if (c == null || c.snapshot != s) {
+        if (c == null || c.snapshot.get() != s) {
             List<MetricSnapshot> built = new ArrayList<>();
             for (MetricFamily f : ContainerMetrics.collect(s.containers())) {
                 if (!f.isEmpty()) {
                     built.add(f.build());
                 }
             }
-            c = new Cached(s, List.copyOf(built));
+            c = new Cached(new java.lang.ref.WeakReference<>(s), List.copyOf(built));
             cached = c;
         }
         List<MetricSnapshot> all = new ArrayList<>(c.containers);

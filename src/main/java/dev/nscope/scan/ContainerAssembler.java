@@ -11,6 +11,7 @@ import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.HostNamespaceRule;
 import dev.nscope.container.NamespaceFacts;
 import dev.nscope.container.ProcessGroup;
+import dev.nscope.host.ErrorCounts;
 import dev.nscope.pid1.Pid1Analyzer;
 import dev.nscope.pid1.Pid1Facts;
 import dev.nscope.pid1.Pid1Reader;
@@ -49,6 +50,17 @@ final class ContainerAssembler {
     private Map<String, ContainerStats> current = new HashMap<>();
     /** Keys ("runtime/id") of the containers assembled in this pass. */
     private Set<String> seen = new HashSet<>();
+    /** Passes an idle container may go without a full read. */
+    static final int IDLE_REFRESH = 6;
+    /** Per container: where its CPU usage is read, the usage at its last full read, and that pass. */
+    private record Activity(String dir, Double usage, long fullReadPass) {
+    }
+    private Map<String, Activity> activity = new HashMap<>();
+    private Map<String, Activity> nextActivity = new HashMap<>();
+    private Set<String> idle = Set.of();
+    private Map<String, Pid1Facts> lastFacts = new HashMap<>();
+    private Map<String, Pid1Facts> nextFacts = new HashMap<>();
+    private long pass;
 
     ContainerAssembler(CgroupLayout layout, ProcessTable table, CgroupStatsReader stats, Pid1Reader pid1Reader,
                        ScanOptions options) {
@@ -70,6 +82,39 @@ final class ContainerAssembler {
         current = new HashMap<>();
         pid1Analyzer.retain(seen);
         seen = new HashSet<>();
+        activity = nextActivity;
+        nextActivity = new HashMap<>();
+        lastFacts = nextFacts;
+        nextFacts = new HashMap<>();
+    }
+
+    /**
+     * Before the processes are read: the containers of the last pass that have not run since (their CPU
+     * usage is what it was at their last full read, not more than {@link #IDLE_REFRESH} passes ago). A
+     * process can change its state, threads, parent or signal masks only by running, and a cgroup's
+     * figures only move when its processes run; so for an idle container the last pass's reading stands,
+     * and its processes' {@code stat}, its cgroup files and PID 1's files are not read. Two things can
+     * change without the container running: traffic arriving (its network counters are read every pass)
+     * and what the kernel does to it (page cache reclaimed, pressure of a task blocked on IO), which
+     * shows at the next full read.
+     */
+    Set<String> probeIdle(ErrorCounts errors) {
+        pass++;
+        Set<String> out = new HashSet<>();
+        for (Map.Entry<String, Activity> e : activity.entrySet()) {
+            Activity a = e.getValue();
+            // each container has its turn for a full read every IDLE_REFRESH passes, spread over the passes
+            boolean turn = Math.floorMod(pass + e.getKey().hashCode(), IDLE_REFRESH) == 0;
+            if (a.usage() == null || turn || pass - a.fullReadPass() >= IDLE_REFRESH) {
+                continue;
+            }
+            Double now = stats.cpuUsage(a.dir(), errors);
+            if (a.usage().equals(now)) {
+                out.add(e.getKey());
+            }
+        }
+        idle = out;
+        return out;
     }
 
     ContainerSnapshot assemble(ProcessGroup<ProcessInfo> g, ContainerMetadata md, PassContext ctx) {
@@ -85,7 +130,10 @@ final class ContainerAssembler {
         ProcessInfo pid1 = g.pid1();
         List<Pid1Facts.Child> children = new ArrayList<>();
         int otherZombies = 0;
+        String key = g.runtime().label() + "/" + g.id();
+        boolean quiet = idle.contains(key) && previous.containsKey(key);
         for (ProcessInfo p : g.members()) {
+            p.containerKey = key;
             ProcStat s = p.stat();
             // off (the default): no cmdline is opened at all
             List<String> cmdline = commandLines ? table.cmdline(p) : null;
@@ -105,9 +153,11 @@ final class ContainerAssembler {
         }
 
         String cgroupPath = cgroupPath(g);
-        ContainerStats figures = readStats(g, cgroupPath, ctx);
-        String key = g.runtime().label() + "/" + g.id();
+        ContainerStats figures = quiet ? sameAsBefore(g, previous.get(key), ctx) : readStats(g, key, cgroupPath, ctx);
         seen.add(key);
+        if (quiet) {
+            nextActivity.put(key, activity.get(key));
+        }
         if (figures != ContainerStats.NONE) {
             current.put(key, figures);
         }
@@ -116,10 +166,13 @@ final class ContainerAssembler {
         Pid1Info pid1Info = null;
         if (pid1 != null) {
             ContainerStats.Pids pids = figures.pids();
-            Pid1Facts facts = pid1Reader.read(pid1.pid(), pid1.startTime(), pid1.stat().comm(), table.exe(pid1),
+            Pid1Facts known = lastFacts.get(key);
+            Pid1Facts facts = quiet && known != null && known.pid() == pid1.pid() && known.startTime() == pid1.startTime() ? known
+                    : pid1Reader.read(pid1.pid(), pid1.startTime(), pid1.stat().comm(), table.exe(pid1),
                             Signals.stopSignalOrTerm(md.stopSignal()), ctx.errors())
                     .withChildren(children, otherZombies)
                     .withPids(pids == null ? null : pids.limit(), pids == null ? null : pids.current());
+            nextFacts.put(key, facts);
             Pid1Result r = pid1Analyzer.analyze(key, facts, ctx.nowNanos());
             pid1Info = new Pid1Info(pid1.pid(), pid1.stat().comm(), facts.exe(), r.initKind(), r.catchesSigterm(), r.liveChildren());
             findings.addAll(r.findings());
@@ -140,7 +193,14 @@ final class ContainerAssembler {
      * The cgroup figures: a runtime's container reads its scope in every hierarchy; a sandbox only when
      * it has its cgroup to itself (else the figures would be someone else's too).
      */
-    private ContainerStats readStats(ProcessGroup<ProcessInfo> g, String cgroupPath, PassContext ctx) {
+    /** An idle container's figures: the last full read's, with its network counters read again. */
+    private ContainerStats sameAsBefore(ProcessGroup<ProcessInfo> g, ContainerStats before, PassContext ctx) {
+        int netPid = ctx.networkOwners().contains(g.id()) ? networkPid(g) : 0;
+        ContainerStats.Network net = netPid > 0 ? stats.readNetwork(netPid, ctx.errors()) : null;
+        return new ContainerStats(before.cpu(), before.memory(), before.io(), before.pids(), before.pressure(), net);
+    }
+
+    private ContainerStats readStats(ProcessGroup<ProcessInfo> g, String key, String cgroupPath, PassContext ctx) {
         ProcessInfo ref = reference(g);
         int netPid = ctx.networkOwners().contains(g.id()) ? networkPid(g) : 0;
         if (ref == null || ref.cgroups() == null || cgroupPath == null) {
@@ -165,7 +225,15 @@ final class ContainerAssembler {
             int i = p.indexOf("/" + segment);
             return i < 0 ? p : p.substring(0, i + 1 + segment.length());
         };
-        return stats.read(pathOf, netPid, ctx.errors());
+        // a container that was idle since its last full read has its limits read again too
+        Activity last = activity.get(key);
+        boolean wasIdle = last != null && last.fullReadPass() < pass - 1;
+        ContainerStats read = stats.read(pathOf, netPid, ctx.errors(), wasIdle);
+        String dir = stats.activityDir(pathOf);
+        if (dir != null && read.cpu() != null && read.cpu().usageSeconds() != null) {
+            nextActivity.put(key, new Activity(dir, read.cpu().usageSeconds(), pass));
+        }
+        return read;
     }
 
     /** PID 1, or the first member that still has a cgroup (zombies have left theirs). */

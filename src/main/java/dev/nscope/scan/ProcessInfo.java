@@ -5,7 +5,6 @@ import dev.nscope.container.CgroupClaim;
 import dev.nscope.container.GroupableProcess;
 import dev.nscope.proc.Namespaces;
 import dev.nscope.proc.ProcStat;
-import dev.nscope.proc.ProcStatus;
 
 import java.util.List;
 
@@ -19,7 +18,6 @@ public final class ProcessInfo implements GroupableProcess {
     final int pid;
     final long startTime;
     ProcStat stat;
-    ProcStatus status;
     int[] nsPid;
     Namespaces namespaces = Namespaces.none();
     byte[] cgroupBytes;
@@ -27,12 +25,16 @@ public final class ProcessInfo implements GroupableProcess {
     CgroupClaim claim;
     /** The pass that last saw it; entries not seen in a pass are dropped. */
     long seenInPass;
+    /** Which namespace links have been read (a mask of {@link dev.nscope.proc.NamespaceType} ordinals). */
+    int nsMask;
     /** The pass whose namespace links were last read (links are re-checked on a slow rotation). */
     long nsReadInPass;
     /** The pass whose cgroup file was last read (re-checked on a rotation). */
     long cgroupReadInPass;
     String exe;
     boolean exeRead;
+    /** The container ("runtime/id") it was in at the last pass, or null. */
+    String containerKey;
     /** True when the kernel refused some of its namespace links (no ptrace rights over it). */
     boolean nsDenied;
     /** The command line, read on demand once per identity (and again after an exec); null when unreadable. */
@@ -81,11 +83,6 @@ public final class ProcessInfo implements GroupableProcess {
 
     public ProcStat stat() {
         return stat;
-    }
-
-    /** The status read when this identity was first seen (or last re-checked); masks may be stale. */
-    public ProcStatus status() {
-        return status;
     }
 
     public CgroupPaths cgroups() {

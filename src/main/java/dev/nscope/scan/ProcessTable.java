@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The processes of the host, read from {@code ${procfs}} and kept between passes.
@@ -56,12 +57,18 @@ public final class ProcessTable {
     private final CgroupPathRecognizer recognizer;
     private CgroupNamespaceRoots roots;
     private final FileBytes buf = new FileBytes();
+    private final dev.nscope.host.Links links = new dev.nscope.host.Links();
     private final Map<Integer, ProcessInfo> byPid = new HashMap<>();
     private final Map<ContentKey, Membership> memberships = new HashMap<>();
     private long pass;
+    private Set<String> idle = Set.of();
 
     /** A parsed and recognised cgroup file content. */
-    record Membership(CgroupPaths paths, CgroupClaim claim) {
+    record Recognised(CgroupPaths paths, CgroupClaim claim) {
+    }
+
+    /** A cgroup file content, once for all processes that have it, and what it says. */
+    record Membership(byte[] content, Recognised recognised) {
     }
 
     public ProcessTable(HostPaths paths, CgroupLayout layout, CgroupNamespaceRoots roots, CgroupPathRecognizer recognizer) {
@@ -81,6 +88,16 @@ public final class ProcessTable {
 
     /** One pass: every process listed in procfs right now, in pid order. */
     public List<ProcessInfo> refresh(ErrorCounts errors) {
+        return refresh(errors, Set.of());
+    }
+
+    /**
+     * One pass, taking the processes of the {@code idle} containers (which have not run since the last
+     * pass) as they were: their {@code stat} is not read (zombies always are: they do not run, their
+     * parent may reap them from elsewhere).
+     */
+    public List<ProcessInfo> refresh(ErrorCounts errors, Set<String> idle) {
+        this.idle = idle;
         pass++;
         String[] names = paths.procfs().toFile().list();
         if (names == null) {
@@ -134,6 +151,22 @@ public final class ProcessTable {
     }
 
     private ProcessInfo read(int pid, ErrorCounts errors) {
+        ProcessInfo known = byPid.get(pid);
+        if (known != null && known.containerKey != null && !known.stat.isZombie() && idle.contains(known.containerKey)) {
+            known.seenInPass = pass;
+            if (pass - known.cgroupReadInPass < CGROUP_RECHECK_PASSES && ((pid ^ pass) % CGROUP_RECHECK_PASSES) != 0) {
+                return known;
+            }
+            // its turn in the rotation: a process can be moved into another cgroup without running
+            byte[] before = known.cgroupBytes;
+            if (!readCgroup(known, errors)) {
+                return null;
+            }
+            if (known.cgroupBytes != before) {
+                known.containerKey = null; // moved: read all of it again from the next pass
+            }
+            return known;
+        }
         ProcStat stat;
         try {
             buf.read(paths.pidFile(pid, "stat"));
@@ -157,8 +190,7 @@ public final class ProcessTable {
         if (fresh || execd) {
             try {
                 buf.read(paths.pidFile(pid, "status"));
-                p.status = ProcStatus.parse(buf.data(), buf.length());
-                p.nsPid = p.status.nsPid();
+                p.nsPid = ProcStatus.parse(buf.data(), buf.length()).nsPid();
             } catch (IOException e) {
                 if (errors.count(e) == ErrorKind.VANISHED) {
                     byPid.remove(pid);
@@ -168,40 +200,87 @@ public final class ProcessTable {
             p.exeRead = false;
             p.cmdlineRead = false;
         }
+        boolean cgroupDue = fresh || execd || pass - p.cgroupReadInPass >= CGROUP_RECHECK_PASSES
+                || ((pid ^ pass) % CGROUP_RECHECK_PASSES) == 0;
+        if (cgroupDue && !readCgroup(p, errors)) {
+            return null;
+        }
+        if (fresh || execd) {
+            p.nsMask = linksNeeded(p);
+            p.namespaces = Namespaces.none();
+        }
         if (fresh || execd || (pass - p.nsReadInPass) >= NS_RECHECK_PASSES && ((pid ^ pass) % NS_RECHECK_PASSES) == 0) {
-            long denied = errors.get(ErrorKind.PERMISSION);
-            p.namespaces = readNamespaces(pid, errors);
-            p.nsDenied = errors.get(ErrorKind.PERMISSION) > denied;
-            p.nsReadInPass = pass;
+            readLinks(p, p.nsMask, errors);
         }
-        if (!fresh && !execd && pass - p.cgroupReadInPass < CGROUP_RECHECK_PASSES
-                && ((pid ^ pass) % CGROUP_RECHECK_PASSES) != 0) {
-            return p;
+        return p;
+    }
+
+    /** Every namespace type, as a mask of {@link NamespaceType} ordinals. */
+    static final int ALL_LINKS = (1 << NamespaceType.all().length) - 1;
+    private static final int PID_AND_NET = (1 << NamespaceType.PID.ordinal()) | (1 << NamespaceType.NET.ordinal());
+
+    /**
+     * The namespace links a process needs read at once: all of them for a namespace's init (it may be a
+     * container's PID 1, whose namespaces are the container's) and when its NSpid is unknown; pid and net
+     * for a process no runtime claims (they decide whether it is a sandbox); none for another process of a
+     * runtime's container (its container's namespaces are its PID 1's; {@link #completeNamespaces} reads
+     * them when a container has no PID 1).
+     */
+    static int linksNeeded(ProcessInfo p) {
+        if (p.nsPid == null || (p.nsPid.length >= 2 && p.nsPid[p.nsPid.length - 1] == 1)) {
+            return ALL_LINKS;
         }
+        return p.claim == null ? PID_AND_NET : 0;
+    }
+
+    private void readLinks(ProcessInfo p, int mask, ErrorCounts errors) {
+        if (mask == 0) {
+            return;
+        }
+        long denied = errors.get(ErrorKind.PERMISSION);
+        p.namespaces = readNamespaces(p.pid, errors, mask).orElse(p.namespaces);
+        p.nsDenied = errors.get(ErrorKind.PERMISSION) > denied;
+        p.nsReadInPass = pass;
+    }
+
+    /** Reads the namespace links of {@code p} not read yet (a container without a PID 1 takes its members' majority). */
+    public void completeNamespaces(ProcessInfo p, ErrorCounts errors) {
+        int missing = ALL_LINKS & ~p.nsMask;
+        if (missing != 0 && !p.zombie()) {
+            p.nsMask |= missing;
+            readLinks(p, missing, errors);
+        }
+    }
+
+    /** Reads a process's cgroup file; false when the process vanished (it is then dropped). */
+    private boolean readCgroup(ProcessInfo p, ErrorCounts errors) {
+        int pid = p.pid;
         try {
             buf.read(paths.pidFile(pid, "cgroup"));
             p.cgroupReadInPass = pass;
             if (!buf.contentEquals(p.cgroupBytes)) {
                 byte[] content = buf.copy();
-                Membership m = memberships.get(new ContentKey(content));
+                ContentKey key = new ContentKey(content);
+                Membership m = memberships.get(key);
                 if (m == null) {
-                    m = membership(content);
-                    memberships.put(new ContentKey(content), m);
+                    m = new Membership(content, membership(content));
+                    memberships.put(key, m);
                 }
-                p.cgroupBytes = content;
-                p.cgroups = m.paths();
-                p.claim = m.claim();
+                // processes with the same cgroups share one copy of the file's bytes
+                p.cgroupBytes = m.content();
+                p.cgroups = m.recognised().paths();
+                p.claim = m.recognised().claim();
             }
         } catch (IOException e) {
             if (errors.count(e) == ErrorKind.VANISHED) {
                 byPid.remove(pid);
-                return null;
+                return false;
             }
         }
-        return p;
+        return true;
     }
 
-    private Membership membership(byte[] content) throws MalformedFileException {
+    private Recognised membership(byte[] content) throws MalformedFileException {
         List<ProcCgroup.Entry> entries = ProcCgroup.parse(content, content.length);
         CgroupPaths cg = CgroupPaths.of(entries, layout, roots);
         CgroupClaim claim = null;
@@ -211,16 +290,24 @@ public final class ProcessTable {
                 break;
             }
         }
-        return new Membership(cg, claim);
+        return new Recognised(cg, claim);
     }
 
     /** The eight namespace links; a link that cannot be read stays unknown (and is counted). */
     Namespaces readNamespaces(int pid, ErrorCounts errors) {
+        return readNamespaces(pid, errors, ALL_LINKS);
+    }
+
+    /** The namespace links of the types in {@code mask}; the others, and those that cannot be read, stay unknown. */
+    Namespaces readNamespaces(int pid, ErrorCounts errors, int mask) {
         long[] inodes = new long[NamespaceType.all().length];
         String dir = paths.pidFile(pid, "ns/");
         for (NamespaceType t : NamespaceType.all()) {
+            if ((mask & (1 << t.ordinal())) == 0) {
+                continue;
+            }
             try {
-                String target = Files.readSymbolicLink(Path.of(dir + t.link())).toString();
+                String target = links.readlink(dir + t.link());
                 inodes[t.ordinal()] = NamespaceLink.parseInode(target, t);
             } catch (IOException e) {
                 ErrorKind k = KernelErrors.classify(e);
@@ -228,8 +315,6 @@ public final class ProcessTable {
                 if (k != ErrorKind.VANISHED) {
                     errors.count(k);
                 }
-            } catch (UnsupportedOperationException | SecurityException e) {
-                errors.count(ErrorKind.IO);
             }
         }
         return Namespaces.of(inodes);

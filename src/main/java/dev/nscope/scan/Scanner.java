@@ -84,9 +84,9 @@ public final class Scanner {
         if (!rootsResolved) {
             resolveHost(errors);
         }
-        List<ProcessInfo> processes = table.refresh(errors);
         assembler.beginPass();
-        List<ProcessGroup<ProcessInfo>> groups = ContainerGrouper.group(processes, hostNamespaces);
+        List<ProcessInfo> processes = table.refresh(errors, assembler.probeIdle(errors));
+        List<ProcessGroup<ProcessInfo>> groups = completeNamespaces(ContainerGrouper.group(processes, hostNamespaces), errors);
         long now = System.nanoTime();
         List<ContainerMetadata> mds = new ArrayList<>(groups.size());
         Set<String> live = new HashSet<>();
@@ -106,6 +106,44 @@ public final class Scanner {
                 layout.version(), clock.instant(), millis, processes.size(), hostNamespaces, errors.snapshot(),
                 warnings(table.namespacesDenied(processes), assembler.pid1WaitDenied()));
         return new ScanSnapshot(node, List.copyOf(containers));
+    }
+
+    /** Most members a container without a PID 1 has its namespace links read for, to take their majority. */
+    static final int MAJORITY_SAMPLE = 16;
+
+    /**
+     * The namespaces of a container come from its PID 1, whose links are read with it; a container without
+     * a PID 1 (or whose PID 1's links could not all be read) takes its members' majority, so their links
+     * are read now (they are not read for every process: see {@link ProcessTable#linksNeeded}).
+     */
+    private List<ProcessGroup<ProcessInfo>> completeNamespaces(List<ProcessGroup<ProcessInfo>> groups, ErrorCounts errors) {
+        List<ProcessGroup<ProcessInfo>> out = new ArrayList<>(groups.size());
+        for (ProcessGroup<ProcessInfo> g : groups) {
+            ProcessInfo pid1 = g.pid1();
+            boolean complete = pid1 != null && allKnown(pid1.namespaces());
+            if (complete) {
+                out.add(g);
+                continue;
+            }
+            int n = 0;
+            for (ProcessInfo p : g.members()) {
+                if (p != pid1 && !p.zombie() && n++ < MAJORITY_SAMPLE) {
+                    table.completeNamespaces(p, errors);
+                }
+            }
+            out.add(new ProcessGroup<>(g.runtime(), g.id(), g.claim(), g.members(), pid1,
+                    ContainerGrouper.namespaces(g.members(), pid1)));
+        }
+        return out;
+    }
+
+    private static boolean allKnown(Namespaces ns) {
+        for (NamespaceType t : NamespaceType.all()) {
+            if (!ns.known(t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -78,7 +78,8 @@ class CommandLinesTest {
         Files.write(proc.resolve("21623/cmdline"), "sleep\0999\0".getBytes(StandardCharsets.UTF_8));
         assertThat(pid(scanner.scan(), "fx-init", 21623).cmdline()).containsExactly("sleep", "100000");
 
-        // an exec changes the command: read again at once
+        // an exec changes the command: read again at once (the process ran: its cgroup's CPU usage moved)
+        ran("fx-init");
         Path stat = proc.resolve("21623/stat");
         Files.writeString(stat, Files.readString(stat).replace("(sleep)", "(sleeper)"));
         Files.write(proc.resolve("21623/cmdline"), "sleeper\0--long\0".getBytes(StandardCharsets.UTF_8));
@@ -87,11 +88,20 @@ class CommandLinesTest {
         assertThat(p.cmdline()).containsExactly("sleeper", "--long");
 
         // a reused pid (another start time) is another process: read again
+        ran("fx-init");
         Files.writeString(stat, Files.readString(stat).replaceFirst("^(\\d+ \\(sleeper\\)( \\S+){19}) \\d+", "$1 99999999"));
         Files.write(proc.resolve("21623/cmdline"), "sleeper\0--reused\0".getBytes(StandardCharsets.UTF_8));
         p = pid(scanner.scan(), "fx-init", 21623);
         assertThat(p.startTime()).isEqualTo(99999999L);
         assertThat(p.cmdline()).containsExactly("sleeper", "--reused");
+    }
+
+    /** What the kernel does when a container's processes run: its CPU usage moves. */
+    void ran(String name) throws Exception {
+        String id = Files.readAllLines(proc.getParent().resolve("docker-inspect.txt")).stream()
+                .filter(l -> l.contains("/" + name + " ")).findFirst().orElseThrow().split(" ")[0];
+        Path usage = proc.getParent().resolve("sys/fs/cgroup/cpuacct/docker/" + id + "/cpuacct.usage");
+        Files.writeString(usage, (Long.parseLong(Files.readString(usage).trim()) + 1_000_000) + "\n");
     }
 
     @Test

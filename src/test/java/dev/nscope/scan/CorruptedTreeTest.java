@@ -153,6 +153,7 @@ class CorruptedTreeTest {
         service.runOnce();
         service.runOnce();
         assertThat(service.totals().failed()).isZero();
-        assertThat(service.totals().errors().get(ErrorKind.MALFORMED)).isGreaterThanOrEqualTo(6);
+        // the first pass meets every broken file; the second re-reads only what can have changed
+        assertThat(service.totals().errors().get(ErrorKind.MALFORMED)).isGreaterThanOrEqualTo(5);
     }
 }

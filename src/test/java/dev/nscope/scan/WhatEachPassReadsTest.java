@@ -36,6 +36,33 @@ class WhatEachPassReadsTest {
     }
 
     @Test
+    void anIdleContainerIsTakenAsItWasUntilItRunsOrItsRefreshIsDue(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("t");
+        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
+                .start().waitFor()).isZero();
+        Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
+        String id = "d1".repeat(32);
+        Path cg = copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope");
+        long usage = scanner.scan().find(id).orElseThrow().stats().memory().usageBytes();
+        // the kernel reclaims page cache of an idle container: its memory moves without it running
+        Files.writeString(cg.resolve("memory.current"), (usage - 4096) + "\n");
+        assertThat(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes()).as("idle: last reading stands").isEqualTo(usage);
+        // it runs: its CPU usage moves, and everything of it is read again at once
+        String cpu = Files.readString(cg.resolve("cpu.stat"));
+        long usec = Long.parseLong(cpu.lines().filter(l -> l.startsWith("usage_usec")).findFirst().orElseThrow().split(" ")[1]);
+        Files.writeString(cg.resolve("cpu.stat"), cpu.replace("usage_usec " + usec, "usage_usec " + (usec + 1000)));
+        assertThat(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes()).isEqualTo(usage - 4096);
+        // idle again: a change the kernel makes shows at the next full read, within IDLE_REFRESH passes
+        Files.writeString(cg.resolve("memory.current"), (usage - 8192) + "\n");
+        List<Long> seen = new ArrayList<>();
+        for (int i = 0; i < ContainerAssembler.IDLE_REFRESH; i++) {
+            seen.add(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes());
+        }
+        assertThat(seen.get(0)).isEqualTo(usage - 4096);
+        assertThat(seen.get(seen.size() - 1)).isEqualTo(usage - 8192);
+    }
+
+    @Test
     void aProcessMovedToAnotherContainerCgroupIsSeenThereWithinTheRotation() throws Exception {
         Live.requireRoot();
         Path pids = Path.of("/sys/fs/cgroup/pids");
