@@ -6,7 +6,8 @@
 # For each size it starts S sandboxes (own pid, mount, uts, ipc and network namespaces, each in a cgroup
 # of its own under nscope-bench/) holding N processes in all, then times one pass of:
 #   - floor min / floor cold: a C loop over /proc reading stat+cgroup (min), plus status and the 8
-#     namespace links (cold): the least work a pass needs (bench/floor.c);
+#     namespace links (cold): the least work a pass needs (bench/floor.c), plus each sandbox's cgroup
+#     stat files (CPU, memory, IO, pids usage in every hierarchy); the procfs-only floor is shown too;
 #   - nscope bench: the scanner's cold pass and the median of its steady passes, cgroup stat files of
 #     every container included (java -jar target/nscope.jar bench), with the chart's JVM flags;
 #   - ps -eo pid,stat,cgroup; lsns -J; a scrape of prometheus-process-exporter (all processes) and of
@@ -22,6 +23,8 @@ CPU_WINDOW=${CPU_WINDOW:-120}
 # the chart's JVM flags: the Dockerfile's ENTRYPOINT (without its CDS archive), in a 256 MiB container
 dockerfile_flags=$(python3 -c 'import json,re; e=[l for l in open("Dockerfile") if l.startswith("ENTRYPOINT")][0]; a=json.loads(e[len("ENTRYPOINT"):]); print(" ".join(x for x in a[1:a.index("-jar")] if not x.startswith("-XX:SharedArchiveFile")))')
 JAVA_OPTS=${JAVA_OPTS:-"$dockerfile_flags -XX:MaxRAM=256m"}
+# and its ENV lines (MALLOC_ARENA_MAX)
+eval "$(sed -n 's/^ENV \(.*\)/export \1/p' Dockerfile)"
 jar=target/nscope.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
@@ -81,10 +84,10 @@ out=bench/results.md
   echo "# nscope benchmark"
   echo
   echo "$(date -u +%F) on $(nproc) cores, $(uname -r), cgroup $( [ -f $cg/cgroup.controllers ] && echo v2 || echo v1/hybrid ); \`sudo bench/run.sh $sizes\`"
-  echo "JVM flags (the chart's): \`$JAVA_OPTS\`"
+  echo "JVM flags (the chart's): \`$JAVA_OPTS\`, environment: \`$(sed -n 's/^ENV //p' Dockerfile)\`"
   echo
-  echo "| processes | containers | floor min ms | floor cold ms | nscope steady ms | nscope cold ms | steady / floor min | cold / floor cold | us/process steady | ps ms | lsns -J ms | process-exporter scrape ms | node-exporter scrape ms | GET /actuator/prometheus ms | GET /actuator/containers ms | agent RSS MiB | agent CPU % of a core (${CPU_WINDOW}s) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| processes | containers | floor min, /proc only ms | floor min ms | floor cold ms | nscope steady ms | nscope cold ms | steady / floor min | cold / floor cold | us/process steady | ps ms | lsns -J ms | process-exporter scrape ms | node-exporter scrape ms | GET /actuator/prometheus ms | GET /actuator/containers ms | agent RSS MiB | agent CPU % of a core (${CPU_WINDOW}s) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$out"
 
 for size in $sizes; do
@@ -94,10 +97,21 @@ for size in $sizes; do
   echo "== $n processes in $s sandboxes ($k sleeps each)" >&2
   spawn "$s" "$k"
   sleep $(( s / 100 + 3 ))
-  fmin=$("$work/floor" min); fcold=$("$work/floor" cold)
+  : > "$work/cgroup-files"
+  for h in "${hier[@]}"; do for d in "$h"/nscope-bench/sb-*; do
+    for f in cpu.stat cpuacct.usage memory.current memory.usage_in_bytes memory.stat io.stat \
+             blkio.throttle.io_service_bytes pids.current; do
+      [ -f "$d/$f" ] && echo "$d/$f" >> "$work/cgroup-files"
+    done
+  done; done
+  fproc=$("$work/floor" min)
+  fmin=$(FLOOR_CGROUP_FILES="$work/cgroup-files" "$work/floor" min)
+  fcold=$(FLOOR_CGROUP_FILES="$work/cgroup-files" "$work/floor" cold)
+  echo "   floor: procfs only $fproc; with cgroup files: min $fmin, cold $fcold" >&2
   procs=$(echo "$fmin" | sed 's/processes=\([0-9]*\).*/\1/')
+  fproc_ms=$(echo "$fproc" | sed 's/.*ms=//')
   fmin_ms=$(echo "$fmin" | sed 's/.*ms=//'); fcold_ms=$(echo "$fcold" | sed 's/.*ms=//')
-  line=$(java $JAVA_OPTS -jar $jar bench --passes=7 | tail -1)
+  line=$(java $JAVA_OPTS -jar $jar bench --passes=20 | tail -1)
   echo "   nscope: $line" >&2
   containers=$(echo "$line" | sed 's/.*containers=\([0-9]*\).*/\1/')
   ncold=$(echo "$line" | sed 's/.*cold_ms=\([0-9.]*\).*/\1/'); nsteady=$(echo "$line" | sed 's/.*steady_ms=\([0-9.]*\).*/\1/')
@@ -126,7 +140,7 @@ for size in $sizes; do
   rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$agent/status)
   kill $agent; wait $agent 2>/dev/null || true
   r1=$(awk -v a=$nsteady -v b=$fmin_ms 'BEGIN{printf "%.2f", a/b}'); r2=$(awk -v a=$ncold -v b=$fcold_ms 'BEGIN{printf "%.2f", a/b}')
-  echo "| $procs | $containers | $fmin_ms | $fcold_ms | $nsteady | $ncold | $r1 | $r2 | $us | $ps_ms | $lsns_ms | $pe_ms | $ne_ms | $prom_ms | $cont_ms | $rss | $cpu |" >> "$out"
+  echo "| $procs | $containers | $fproc_ms | $fmin_ms | $fcold_ms | $nsteady | $ncold | $r1 | $r2 | $us | $ps_ms | $lsns_ms | $pe_ms | $ne_ms | $prom_ms | $cont_ms | $rss | $cpu |" >> "$out"
   tail -1 "$out" >&2
   for p in "${pids_of_sandboxes[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   pids_of_sandboxes=()

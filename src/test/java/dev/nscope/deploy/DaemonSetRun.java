@@ -129,7 +129,9 @@ final class DaemonSetRun implements AutoCloseable {
 
         String caps = "-all" + capabilities.stream().map(n -> ",+" + n.toLowerCase()).collect(Collectors.joining());
         int port = freePort();
-        List<String> jvm = new ArrayList<>(Dockerfile.read().jvmFlags().stream()
+        Dockerfile image = Dockerfile.read();
+        image.env().forEach((k, v) -> sh.append("export ").append(k).append("='").append(v).append("'\n"));
+        List<String> jvm = new ArrayList<>(image.jvmFlags().stream()
                 .filter(f -> !f.startsWith("-XX:SharedArchiveFile=")).toList());
         jvm.add("-XX:-UseContainerSupport");
         jvm.add("-XX:MaxRAM=" + limit);
@@ -183,6 +185,18 @@ final class DaemonSetRun implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new AssertionError("timed out; last document: " + last + "\nlog:\n" + Files.readString(log));
+    }
+
+    /** The value of the sample {@code series} (name and labels, as exposed) in the agent's scrape; fails if absent. */
+    double metric(String series) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]);
+            }
+        }
+        throw new AssertionError("no " + series + " in the scrape:\n" + r.body());
     }
 
     /** The highest memory use of the agent's cgroup so far (v1 max_usage, v2 peak), or -1. */

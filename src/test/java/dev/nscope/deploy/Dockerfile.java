@@ -87,6 +87,21 @@ record Dockerfile(List<Stage> stages) {
         return Arrays.asList(new JsonMapper().readValue(e.get(0), String[].class));
     }
 
+    /** The image's {@code ENV KEY=VALUE} settings (the {@code KEY=VALUE} form only). */
+    java.util.Map<String, String> env() {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String e : last().all("ENV")) {
+            for (String pair : e.split("\\s+")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new AssertionError("expected ENV KEY=VALUE, found " + e);
+                }
+                env.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
     /** The ENTRYPOINT's JVM flags: everything between {@code java} and {@code -jar}. */
     List<String> jvmFlags() {
         List<String> e = entrypoint();

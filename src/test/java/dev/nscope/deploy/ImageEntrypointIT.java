@@ -87,8 +87,10 @@ class ImageEntrypointIT {
         cmd.add("--server.port=" + port);
         cmd.add("--nscope.scan-interval=1s");
         Path log = tmp.resolve("agent.log");
-        Process agent = new ProcessBuilder(cmd).directory(appDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder run = new ProcessBuilder(cmd).directory(appDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        run.environment().putAll(df.env());
+        Process agent = run.start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             HttpResponse<String> health = null;
