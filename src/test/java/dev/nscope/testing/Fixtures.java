@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Unpacks the captured host trees of {@code src/test/resources/fixtures} (once per test JVM) with
- * {@code tar}, which keeps the namespace links as the symlinks they were captured as.
+ * {@code tar}, which keeps the namespace links as the symlinks they were captured as. They go under
+ * {@code target/test-fixtures} and are removed when the test JVM exits, so no run litters /tmp.
  */
 public final class Fixtures {
     public static final String V2_NODE = "cgroup2-node.tar.gz";
@@ -40,12 +41,24 @@ public final class Fixtures {
         return paths(archive, "");
     }
 
+    private static void removeTree(Path dir) {
+        try {
+            new ProcessBuilder("rm", "-rf", "--", dir.toString()).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Path extract(String archive) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + archive)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + archive);
             }
-            Path dir = Files.createTempDirectory("nscope-fixture-");
+            Path base = Files.createDirectories(Path.of("target", "test-fixtures"));
+            Path dir = Files.createTempDirectory(base, archive.replace(".tar.gz", "-")).toAbsolutePath();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> removeTree(dir), "fixture-cleanup"));
             Path tgz = dir.resolve(archive);
             Files.copy(in, tgz);
             Process p = new ProcessBuilder("tar", "-C", dir.toString(), "-xzf", tgz.toString())

@@ -164,6 +164,7 @@ public final class PrometheusServer implements AutoCloseable {
     public static PrometheusServer start(int targetPort, String metricsPath) throws IOException, InterruptedException {
         Path rules = Files.createTempFile("nscope-no-rules", ".yaml");
         Files.writeString(rules, "groups: []\n");
+        rules.toFile().deleteOnExit();
         return start(require(), "127.0.0.1:" + targetPort, metricsPath, rules);
     }
 

@@ -62,7 +62,22 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T until(ExpectedCondition<T> condition, int seconds) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(200)).until(condition);
+        // the page redraws its table on every refresh: an element read mid-redraw is stale, try again
+        return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+    }
+
+    /** Reads what {@code read} reads from the page, again if a redraw replaced an element in between. */
+    <T> T read(java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     List<WebElement> all(String css) {

@@ -88,6 +88,9 @@ class WebAccessTest {
         if (tlsAgent != null) {
             tlsAgent.close();
         }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     static void openssl(String... args) throws Exception {

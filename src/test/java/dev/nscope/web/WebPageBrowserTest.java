@@ -123,7 +123,7 @@ class WebPageBrowserTest {
     }
 
     List<String> names() {
-        return rows().stream().map(r -> r.getAttribute("data-name")).toList();
+        return browser.read(() -> rows().stream().map(r -> r.getAttribute("data-name")).toList());
     }
 
     WebElement row(String name) {
@@ -131,7 +131,7 @@ class WebPageBrowserTest {
     }
 
     List<String> rules(String name) {
-        return row(name).findElements(By.cssSelector(".badge")).stream().map(b -> b.getAttribute("data-rule")).toList();
+        return browser.read(() -> row(name).findElements(By.cssSelector(".badge")).stream().map(b -> b.getAttribute("data-rule")).toList());
     }
 
     @Test
@@ -153,8 +153,8 @@ class WebPageBrowserTest {
         assertThat(rules("ui-hostnet")).contains("host-network-namespace");
         assertThat(rules("ui-init")).doesNotContain("pid1-sigterm-dropped", "host-network-namespace");
         assertThat(rules("ui-sidecar")).doesNotContain("host-network-namespace");
-        assertThat(row("ui-sleep").findElement(By.cssSelector(".badge[data-rule='pid1-sigterm-dropped']")).getAttribute("class"))
-                .contains("sev-critical");
+        assertThat(browser.read(() -> row("ui-sleep").findElement(By.cssSelector(".badge[data-rule='pid1-sigterm-dropped']"))
+                .getAttribute("class"))).contains("sev-critical");
 
         // sorting: by name ascending, then descending
         browser.one("th[data-sort='name']").click();
