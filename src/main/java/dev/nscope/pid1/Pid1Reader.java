@@ -62,12 +62,23 @@ public final class Pid1Reader {
      * @param stopSignal {@link Signals#stopSignalOrTerm} of the runtime metadata's stop signal
      */
     public Pid1Facts read(int pid, long startTime, String comm, String exe, int stopSignal, ErrorCounts errors) {
-        ProcStatus status = null;
-        try {
-            buf.read(paths.pidFile(pid, "status"));
-            status = ProcStatus.parse(buf.data(), buf.length());
-        } catch (IOException e) {
-            errors.count(e);
+        return read(pid, startTime, comm, exe, stopSignal, null, errors);
+    }
+
+    /**
+     * As {@link #read(int, long, String, String, int, ErrorCounts)}, with PID 1's {@code status} as the scanner
+     * parsed it in this same pass (null: read it here), so that a pass reads no file twice.
+     */
+    public Pid1Facts read(int pid, long startTime, String comm, String exe, int stopSignal, ProcStatus statusOfPass,
+                          ErrorCounts errors) {
+        ProcStatus status = statusOfPass;
+        if (status == null) {
+            try {
+                buf.read(paths.pidFile(pid, "status"));
+                status = ProcStatus.parse(buf.data(), buf.length());
+            } catch (IOException e) {
+                errors.count(e);
+            }
         }
         ProcSyscall syscall = null;
         String wchan = null;

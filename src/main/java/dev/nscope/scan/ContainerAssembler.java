@@ -169,7 +169,7 @@ final class ContainerAssembler {
             Pid1Facts known = lastFacts.get(key);
             Pid1Facts facts = quiet && known != null && known.pid() == pid1.pid() && known.startTime() == pid1.startTime() ? known
                     : pid1Reader.read(pid1.pid(), pid1.startTime(), pid1.stat().comm(), table.exe(pid1),
-                            Signals.stopSignalOrTerm(md.stopSignal()), ctx.errors())
+                            Signals.stopSignalOrTerm(md.stopSignal()), table.takeStatusOfPass(pid1), ctx.errors())
                     .withChildren(children, otherZombies)
                     .withPids(pids == null ? null : pids.limit(), pids == null ? null : pids.current());
             nextFacts.put(key, facts);

@@ -19,6 +19,9 @@ public final class ProcessInfo implements GroupableProcess {
     final long startTime;
     ProcStat stat;
     int[] nsPid;
+    /** A namespace init's parsed status, from the pass {@link #statusPass}, until PID-1 analysis takes it. */
+    dev.nscope.proc.ProcStatus statusOfPass;
+    long statusPass = -1;
     Namespaces namespaces = Namespaces.none();
     byte[] cgroupBytes;
     CgroupPaths cgroups;

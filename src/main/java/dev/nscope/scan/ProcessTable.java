@@ -190,7 +190,12 @@ public final class ProcessTable {
         if (fresh || execd) {
             try {
                 buf.read(paths.pidFile(pid, "status"));
-                p.nsPid = ProcStatus.parse(buf.data(), buf.length()).nsPid();
+                ProcStatus status = ProcStatus.parse(buf.data(), buf.length());
+                p.nsPid = status.nsPid();
+                if (namespaceInit(p.nsPid)) { // a PID 1 candidate: its masks are judged in this pass
+                    p.statusOfPass = status;
+                    p.statusPass = pass;
+                }
             } catch (IOException e) {
                 if (errors.count(e) == ErrorKind.VANISHED) {
                     byPid.remove(pid);
@@ -227,7 +232,7 @@ public final class ProcessTable {
      * them when a container has no PID 1).
      */
     static int linksNeeded(ProcessInfo p) {
-        if (p.nsPid == null || (p.nsPid.length >= 2 && p.nsPid[p.nsPid.length - 1] == 1)) {
+        if (p.nsPid == null || namespaceInit(p.nsPid)) {
             return ALL_LINKS;
         }
         return p.claim == null ? PID_AND_NET : 0;
@@ -241,6 +246,21 @@ public final class ProcessTable {
         p.namespaces = readNamespaces(p.pid, errors, mask).orElse(p.namespaces);
         p.nsDenied = errors.get(ErrorKind.PERMISSION) > denied;
         p.nsReadInPass = pass;
+    }
+
+    /** True when NSpid says the process is PID 1 of a pid namespace below the procfs's. */
+    private static boolean namespaceInit(int[] nsPid) {
+        return nsPid != null && nsPid.length >= 2 && nsPid[nsPid.length - 1] == 1;
+    }
+
+    /**
+     * The {@code status} of {@code p} as read in this pass, when it is a namespace's init read whole now
+     * (null otherwise); handed over once, so that nothing holds it after the pass.
+     */
+    public ProcStatus takeStatusOfPass(ProcessInfo p) {
+        ProcStatus s = p.statusPass == pass ? p.statusOfPass : null;
+        p.statusOfPass = null;
+        return s;
     }
 
     /** Reads the namespace links of {@code p} not read yet (a container without a PID 1 takes its members' majority). */

@@ -73,6 +73,21 @@ class Pid1ReaderTest {
     }
 
     @Test
+    void aStatusTheScannerReadInThisPassIsNotReadAgain() throws IOException {
+        HostPaths paths = copyOf(Fixtures.paths(Fixtures.V2_CASES, "host"), 448);
+        Path status = Path.of(paths.pidFile(448, "status"));
+        byte[] bytes = Files.readAllBytes(status);
+        dev.nscope.proc.ProcStatus parsed = dev.nscope.proc.ProcStatus.parse(bytes, bytes.length);
+        Files.delete(status); // read it and the process would count as vanished
+        ErrorCounts errors = new ErrorCounts();
+        Pid1Facts f = new Pid1Reader(paths).read(448, 2579, "tini", "/bin/tini", Signals.SIGTERM, parsed, errors);
+        assertThat(f.status()).isSameAs(parsed);
+        assertThat(f.argv()).startsWith("tini", "-s", "--");
+        assertThat(errors.snapshot().values()).as("status not tried, nothing vanished").allMatch(n -> n == 0);
+        assertThat(f.syscall().number()).isEqualTo(128);
+    }
+
+    @Test
     void aVanishedPid1LeavesEverythingNull() {
         ErrorCounts errors = new ErrorCounts();
         Pid1Facts f = new Pid1Reader(Fixtures.paths(Fixtures.V2_CASES, "host")).read(999_999, 1, "gone", null, Signals.SIGTERM, errors);
