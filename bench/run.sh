@@ -6,8 +6,10 @@
 # For each size it starts S sandboxes (own pid, mount, uts, ipc and network namespaces, each in a cgroup
 # of its own under nscope-bench/) holding N processes in all, then times one pass of:
 #   - floor min / floor cold: a C loop over /proc reading stat+cgroup (min), plus status and the 8
-#     namespace links (cold): the least work a pass needs (bench/floor.c), plus each sandbox's cgroup
-#     stat files (CPU, memory, IO, pids usage in every hierarchy); the procfs-only floor is shown too;
+#     namespace links (cold): the least work a pass needs (bench/floor.c). Min adds each sandbox's cgroup
+#     usage files (CPU, memory, IO, pids in every hierarchy: what changes between passes); cold adds every
+#     file a container's figures come from (those, limits, events, pressure, and net/dev of one of its
+#     processes): 20 files a sandbox on a hybrid host. The procfs-only floor is shown too;
 #   - nscope bench: the scanner's cold pass and the median of its steady passes, cgroup stat files of
 #     every container included (java -jar target/nscope.jar bench), with the chart's JVM flags;
 #   - ps -eo pid,stat,cgroup; lsns -J; a scrape of prometheus-process-exporter (all processes) and of
@@ -60,6 +62,7 @@ spawn() { # spawn S sandboxes of K sleeps (+ sh + unshare each)
     sh -c "$join exec unshare --pid --fork --kill-child --mount-proc --uts --ipc --net sh -c 'i=0; while [ \$i -lt $k ]; do sleep 100000 & i=\$((i+1)); done; wait'" \
       </dev/null >/dev/null 2>&1 &
     pids_of_sandboxes+=($!)
+    disown $!  # killed by us at the end of the size: no "Killed" line per sandbox
   done
 }
 best_ms() { # best of 3 wall times of a command, in ms
@@ -97,17 +100,29 @@ for size in $sizes; do
   echo "== $n processes in $s sandboxes ($k sleeps each)" >&2
   spawn "$s" "$k"
   sleep $(( s / 100 + 3 ))
-  : > "$work/cgroup-files"
+  # steady floor: the usage files (what changes); cold floor: every file a container's figures come
+  # from (limits, events, pressure, and the network of one of its processes), as nscope reads them
+  : > "$work/cgroup-files"; : > "$work/stat-files"
   for h in "${hier[@]}"; do for d in "$h"/nscope-bench/sb-*; do
     for f in cpu.stat cpuacct.usage memory.current memory.usage_in_bytes memory.stat io.stat \
              blkio.throttle.io_service_bytes pids.current; do
       [ -f "$d/$f" ] && echo "$d/$f" >> "$work/cgroup-files"
     done
+    for f in cpu.stat cpu.max cpuacct.usage cpuacct.stat cpu.cfs_quota_us cpu.cfs_period_us \
+             memory.current memory.usage_in_bytes memory.stat memory.max memory.limit_in_bytes memory.peak \
+             memory.max_usage_in_bytes memory.events memory.oom_control memory.swap.current \
+             io.stat blkio.throttle.io_service_bytes_recursive blkio.throttle.io_serviced_recursive \
+             pids.current pids.max pids.events cpu.pressure memory.pressure io.pressure; do
+      [ -f "$d/$f" ] && echo "$d/$f" >> "$work/stat-files"
+    done
   done; done
+  for d in "${hier[0]}"/nscope-bench/sb-*; do
+    p=$(tail -1 "$d/cgroup.procs" 2>/dev/null || true); [ -n "$p" ] && echo "/proc/$p/net/dev" >> "$work/stat-files"
+  done
   fproc=$("$work/floor" min)
   fmin=$(FLOOR_CGROUP_FILES="$work/cgroup-files" "$work/floor" min)
-  fcold=$(FLOOR_CGROUP_FILES="$work/cgroup-files" "$work/floor" cold)
-  echo "   floor: procfs only $fproc; with cgroup files: min $fmin, cold $fcold" >&2
+  fcold=$(FLOOR_CGROUP_FILES="$work/stat-files" "$work/floor" cold)
+  echo "   floor: procfs only $fproc; min with usage files $fmin, cold with every stat file $fcold" >&2
   procs=$(echo "$fmin" | sed 's/processes=\([0-9]*\).*/\1/')
   fproc_ms=$(echo "$fproc" | sed 's/.*ms=//')
   fmin_ms=$(echo "$fmin" | sed 's/.*ms=//'); fcold_ms=$(echo "$fcold" | sed 's/.*ms=//')
