@@ -20,9 +20,7 @@ class WhatEachPassReadsTest {
 
     @Test
     void aChangedLimitShowsWithinTheSlowInterval(@TempDir Path tmp) throws Exception {
-        Path copy = tmp.resolve("t");
-        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
-                .start().waitFor()).isZero();
+        Path copy = copyOfCapturedHost(tmp);
         Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
         String id = "d1".repeat(32);
         assertThat(scanner.scan().find(id).orElseThrow().stats().memory().limitBytes()).isEqualTo(64L << 20);
@@ -37,9 +35,7 @@ class WhatEachPassReadsTest {
 
     @Test
     void anIdleContainerIsTakenAsItWasUntilItRunsOrItsRefreshIsDue(@TempDir Path tmp) throws Exception {
-        Path copy = tmp.resolve("t");
-        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
-                .start().waitFor()).isZero();
+        Path copy = copyOfCapturedHost(tmp);
         Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
         String id = "d1".repeat(32);
         Path cg = copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope");
@@ -94,6 +90,14 @@ class WhatEachPassReadsTest {
             Files.deleteIfExists(dirA);
             Files.deleteIfExists(dirB);
         }
+    }
+
+    /** A writable copy of the v2 capture's host tree, to change files between passes. */
+    private static Path copyOfCapturedHost(Path tmp) throws IOException, InterruptedException {
+        Path copy = tmp.resolve("t");
+        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
+                .start().waitFor()).isZero();
+        return copy;
     }
 
     static List<Integer> pidsOf(ScanSnapshot s, String id) {
