@@ -44,6 +44,10 @@ public final class CgroupLayout {
         this.namingOrder = computeNamingOrder();
     }
 
+    /** Per controller, the hierarchy {@link #forController} gives (looked up per container and pass). */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Hierarchy>> byController =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public static CgroupLayout detect(Path cgroupRoot) {
         if (Files.isRegularFile(cgroupRoot.resolve("cgroup.controllers"))) {
             return new CgroupLayout(CgroupVersion.V2,
@@ -109,6 +113,10 @@ public final class CgroupLayout {
      * v2, the unified hierarchy (when it has the controller enabled). Null when nothing carries it.
      */
     public Hierarchy forController(String controller) {
+        return byController.computeIfAbsent(controller, c -> java.util.Optional.ofNullable(findController(c))).orElse(null);
+    }
+
+    private Hierarchy findController(String controller) {
         for (Hierarchy h : hierarchies) {
             if (!h.unified() && h.has(controller)) {
                 return h;

@@ -5,7 +5,9 @@ import dev.nscope.host.HostPaths;
 import dev.nscope.proc.NetDev;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -39,6 +41,11 @@ public final class CgroupStatsReader {
     private final HostPaths host;
     private final CgroupLayout layout;
     private final CgroupFiles files = new CgroupFiles();
+    /**
+     * Per directory, the CPU usage file as {@link #cpuUsage} parsed it in this pass ({@code cpu.stat} values
+     * on v2, {@code cpuacct.usage} nanoseconds on v1), taken by {@link #read} instead of reading it again.
+     */
+    private final Map<String, Object> probed = new HashMap<>();
     private final CgroupV1Stats v1;
 
     /** A reader for v1 {@code cpuacct.stat} in the usual 100 ticks per second. */
@@ -63,6 +70,7 @@ public final class CgroupStatsReader {
      */
     public void beginPass() {
         files.beginPass();
+        probed.clear();
     }
 
     /**
@@ -82,9 +90,16 @@ public final class CgroupStatsReader {
         files.begin(errors);
         files.startPart();
         if (layout.version() == CgroupVersion.V2) {
-            return seconds(files.read(activityDir, "cpu.stat", CPU_STAT_FILE), 0, 1e6);
+            FlatKeyedFile.Values stat = files.read(activityDir, "cpu.stat", CPU_STAT_FILE);
+            if (stat != null) {
+                probed.put(activityDir, stat);
+            }
+            return seconds(stat, 0, 1e6);
         }
         Long ns = files.read(activityDir, "cpuacct.usage", SingleValueFile::parse);
+        if (ns != null) {
+            probed.put(activityDir, ns);
+        }
         return ns == null ? null : ns / 1e9;
     }
 
@@ -111,6 +126,21 @@ public final class CgroupStatsReader {
      * too, for a cgroup not read for a few passes (an idle container at its turn).
      */
     public ContainerStats read(Function<Hierarchy, String> pathOf, int netPid, ErrorCounts errors, boolean refreshSlow) {
+        return read(pathOf, netPid, errors, refreshSlow, null);
+    }
+
+    /**
+     * The figures of a cgroup whose CPU usage has not moved since {@code cpuBefore} was read (its tasks have
+     * not run): the CPU counters cannot have moved either and are carried over, the CPU quota is read again
+     * with the other limits, and every other figure (memory the kernel reclaims, IO written back, pressure)
+     * is read as by {@link #read(Function, int, ErrorCounts, boolean)}.
+     */
+    public ContainerStats readIdle(Function<Hierarchy, String> pathOf, int netPid, ErrorCounts errors, ContainerStats.Cpu cpuBefore) {
+        return read(pathOf, netPid, errors, true, cpuBefore);
+    }
+
+    private ContainerStats read(Function<Hierarchy, String> pathOf, int netPid, ErrorCounts errors, boolean refreshSlow,
+                                ContainerStats.Cpu cpuBefore) {
         files.begin(errors, refreshSlow);
         ContainerStats.Cpu cpu;
         ContainerStats.Memory memory;
@@ -119,13 +149,16 @@ public final class CgroupStatsReader {
         ContainerStats.Pressure pressure;
         if (layout.version() == CgroupVersion.V2) {
             String dir = dir(layout.unified(), pathOf);
-            cpu = cpu(dir);
+            cpu = cpuBefore == null ? cpu(dir) : withQuota(cpuBefore, quota(dir));
             memory = memory(dir);
             io = io(dir);
             pids = pids(dir);
             pressure = pressure(dir);
         } else {
-            cpu = v1.cpu(dir(layout.forController("cpu"), pathOf), dir(layout.forController("cpuacct"), pathOf));
+            String cpuacct = dir(layout.forController("cpuacct"), pathOf);
+            cpu = cpuBefore == null ? v1.cpu(dir(layout.forController("cpu"), pathOf), cpuacct,
+                    cpuacct == null ? null : (Long) probed.remove(cpuacct))
+                    : withQuota(cpuBefore, v1.quota(dir(layout.forController("cpu"), pathOf)));
             memory = v1.memory(dir(layout.forController("memory"), pathOf));
             io = v1.io(dir(layout.forController("blkio"), pathOf));
             pids = pids(dir(layout.forController("pids"), pathOf));
@@ -163,9 +196,24 @@ public final class CgroupStatsReader {
                 List.copyOf(list));
     }
 
+    private static ContainerStats.Cpu withQuota(ContainerStats.Cpu c, Double quotaCores) {
+        return new ContainerStats.Cpu(c.usageSeconds(), c.userSeconds(), c.systemSeconds(), c.periods(), c.throttledPeriods(),
+                c.throttledSeconds(), quotaCores);
+    }
+
+    /** The CPU quota in cores from {@code cpu.max}; null when there is none. */
+    private Double quota(String dir) {
+        files.startPart();
+        CpuMax max = files.readSlow(dir, "cpu.max", CpuMax::parse);
+        return max == null ? null : max.quotaCores();
+    }
+
     private ContainerStats.Cpu cpu(String dir) {
         files.startPart();
-        FlatKeyedFile.Values stat = files.read(dir, "cpu.stat", CPU_STAT_FILE);
+        FlatKeyedFile.Values stat = dir == null ? null : (FlatKeyedFile.Values) probed.remove(dir);
+        if (stat == null) {
+            stat = files.read(dir, "cpu.stat", CPU_STAT_FILE);
+        }
         CpuMax max = files.readSlow(dir, "cpu.max", CpuMax::parse);
         if (files.vanished() || (stat == null && max == null)) {
             return null;

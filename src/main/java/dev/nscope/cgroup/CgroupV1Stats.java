@@ -55,9 +55,10 @@ final class CgroupV1Stats {
         this.ticksPerSecond = ticksPerSecond;
     }
 
-    ContainerStats.Cpu cpu(String cpuDir, String cpuacctDir) {
+    /** {@code probedUsageNs}: {@code cpuacct.usage} as already read in this pass, null to read it. */
+    ContainerStats.Cpu cpu(String cpuDir, String cpuacctDir, Long probedUsageNs) {
         files.startPart();
-        Long usageNs = files.read(cpuacctDir, "cpuacct.usage", SingleValueFile::parse);
+        Long usageNs = probedUsageNs != null ? probedUsageNs : files.read(cpuacctDir, "cpuacct.usage", SingleValueFile::parse);
         FlatKeyedFile.Values acct = files.read(cpuacctDir, "cpuacct.stat", CPUACCT_STAT_FILE);
         FlatKeyedFile.Values stat = files.read(cpuDir, "cpu.stat", CPU_STAT_FILE);
         Long quota = files.readSlow(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
@@ -68,6 +69,14 @@ final class CgroupV1Stats {
         Double cores = quota == null || period == null ? null : new CpuMax(quota, period).quotaCores();
         return new ContainerStats.Cpu(usageNs == null ? null : usageNs / 1e9, seconds(acct, 0, ticksPerSecond),
                 seconds(acct, 1, ticksPerSecond), get(stat, 0), get(stat, 1), seconds(stat, 2, 1e9), cores);
+    }
+
+    /** The CPU quota in cores from {@code cpu.cfs_quota_us} over {@code cpu.cfs_period_us}; null when there is none. */
+    Double quota(String cpuDir) {
+        files.startPart();
+        Long quota = files.readSlow(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
+        Long period = files.readSlow(cpuDir, "cpu.cfs_period_us", CpuCfs::parsePeriod);
+        return quota == null || period == null ? null : new CpuMax(quota, period).quotaCores();
     }
 
     ContainerStats.Memory memory(String dir) {

@@ -58,6 +58,10 @@ final class ContainerAssembler {
     private Map<String, Activity> activity = new HashMap<>();
     private Map<String, Activity> nextActivity = new HashMap<>();
     private Set<String> idle = Set.of();
+    /** The idle containers whose turn it is to have their cgroup figures read again. */
+    private Set<String> refreshing = Set.of();
+    private Map<String, Members> lastMembers = new HashMap<>();
+    private Map<String, Members> nextMembers = new HashMap<>();
     private Map<String, Pid1Facts> lastFacts = new HashMap<>();
     private Map<String, Pid1Facts> nextFacts = new HashMap<>();
     private long pass;
@@ -86,34 +90,40 @@ final class ContainerAssembler {
         nextActivity = new HashMap<>();
         lastFacts = nextFacts;
         nextFacts = new HashMap<>();
+        lastMembers = nextMembers;
+        nextMembers = new HashMap<>();
     }
 
     /**
      * Before the processes are read: the containers of the last pass that have not run since (their CPU
-     * usage is what it was at their last full read, not more than {@link #IDLE_REFRESH} passes ago). A
-     * process can change its state, threads, parent or signal masks only by running, and a cgroup's
-     * figures only move when its processes run; so for an idle container the last pass's reading stands,
-     * and its processes' {@code stat}, its cgroup files and PID 1's files are not read. Two things can
-     * change without the container running: traffic arriving (its network counters are read every pass)
-     * and what the kernel does to it (page cache reclaimed, pressure of a task blocked on IO), which
-     * shows at the next full read.
+     * usage is what it was at their last read). A process can change its state, threads, parent or signal
+     * masks only by running, and its CPU counters only move when it runs; so for an idle container the
+     * last pass's reading stands, and its processes' {@code stat}, its cgroup files and PID 1's files are
+     * not read. Three things can change without the container running: traffic arriving (its network
+     * counters are read every pass), what the kernel does to it (page cache reclaimed, dirty pages written
+     * back, pressure of a task blocked on IO) and its limits; so every {@link #IDLE_REFRESH} passes, on a
+     * turn of its own so that the work spreads over the passes, an idle container has its cgroup figures
+     * and limits read again, still without its processes.
      */
     Set<String> probeIdle(ErrorCounts errors) {
         pass++;
         Set<String> out = new HashSet<>();
+        Set<String> due = new HashSet<>();
         for (Map.Entry<String, Activity> e : activity.entrySet()) {
             Activity a = e.getValue();
-            // each container has its turn for a full read every IDLE_REFRESH passes, spread over the passes
-            boolean turn = Math.floorMod(pass + e.getKey().hashCode(), IDLE_REFRESH) == 0;
-            if (a.usage() == null || turn || pass - a.fullReadPass() >= IDLE_REFRESH) {
+            if (a.usage() == null) {
                 continue;
             }
             Double now = stats.cpuUsage(a.dir(), errors);
             if (a.usage().equals(now)) {
                 out.add(e.getKey());
+                if (Math.floorMod(pass + e.getKey().hashCode(), IDLE_REFRESH) == 0 || pass - a.fullReadPass() >= IDLE_REFRESH) {
+                    due.add(e.getKey());
+                }
             }
         }
         idle = out;
+        refreshing = due;
         return out;
     }
 
@@ -123,39 +133,26 @@ final class ContainerAssembler {
         KubernetesRef k8s = podUid == null && md.podName() == null ? null
                 : new KubernetesRef(podUid, md.podName(), md.podNamespace(), md.containerName());
 
-        List<ProcessEntry> list = new ArrayList<>(g.members().size());
-        Map<String, Integer> byState = new TreeMap<>();
-        int threads = 0;
-        int zombies = 0;
         ProcessInfo pid1 = g.pid1();
-        List<Pid1Facts.Child> children = new ArrayList<>();
-        int otherZombies = 0;
         String key = g.runtime().label() + "/" + g.id();
         boolean quiet = idle.contains(key) && previous.containsKey(key);
         for (ProcessInfo p : g.members()) {
             p.containerKey = key;
-            ProcStat s = p.stat();
-            // off (the default): no cmdline is opened at all
-            List<String> cmdline = commandLines ? table.cmdline(p) : null;
-            list.add(new ProcessEntry(p.pid(), p.innermostPid(), s.ppid(), s.state(), s.comm(), s.numThreads(), p.startTime(),
-                    cmdline));
-            byState.merge(String.valueOf(s.state()), 1, Integer::sum);
-            threads += s.numThreads();
-            boolean zombie = Pid1Facts.isZombie(s.state(), s.numThreads());
-            if (zombie) {
-                zombies++;
-            }
-            if (pid1 != null && s.ppid() == pid1.pid()) {
-                children.add(Pid1Reader.child(s));
-            } else if (zombie) {
-                otherZombies++;
-            }
         }
+        Members members = quiet ? lastMembers.get(key) : null;
+        if (members == null || !members.same(g.members())) {
+            members = members(g.members(), pid1);
+        }
+        nextMembers.put(key, members);
+        List<Pid1Facts.Child> children = members.children();
+        int otherZombies = members.otherZombies();
 
         String cgroupPath = cgroupPath(g);
-        ContainerStats figures = quiet ? sameAsBefore(g, previous.get(key), ctx) : readStats(g, key, cgroupPath, ctx);
+        boolean refresh = quiet && refreshing.contains(key);
+        ContainerStats figures = !quiet ? readStats(g, key, cgroupPath, null, ctx)
+                : refresh ? readStats(g, key, cgroupPath, previous.get(key).cpu(), ctx) : sameAsBefore(g, previous.get(key), ctx);
         seen.add(key);
-        if (quiet) {
+        if (quiet && !refresh) {
             nextActivity.put(key, activity.get(key));
         }
         if (figures != ContainerStats.NONE) {
@@ -186,7 +183,72 @@ final class ContainerAssembler {
             r.check(resFacts).ifPresent(findings::add);
         }
         return new ContainerSnapshot(g.id(), g.runtime(), name, md.image(), k8s, cgroupPath, g.namespaces(), pid1Info,
-                new ProcessSummary(list.size(), threads, zombies, byState), figures, List.copyOf(findings), List.copyOf(list));
+                members.summary(), figures, List.copyOf(findings), members.list());
+    }
+
+    /**
+     * A container's processes as the snapshot lists them, with what PID 1's rules take from them; kept
+     * for the next pass, where an idle container whose processes are the same (the process table hands
+     * out the same {@code stat} while they do not run) takes it as it is.
+     */
+    private record Members(ProcStat[] stats, List<ProcessEntry> list, ProcessSummary summary, List<Pid1Facts.Child> children,
+                           int otherZombies) {
+        boolean same(List<ProcessInfo> now) {
+            if (now.size() != stats.length) {
+                return false;
+            }
+            for (int i = 0; i < stats.length; i++) {
+                if (now.get(i).stat() != stats[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private Members members(List<ProcessInfo> processes, ProcessInfo pid1) {
+        ProcStat[] stats = new ProcStat[processes.size()];
+        List<ProcessEntry> list = new ArrayList<>(processes.size());
+        Map<String, Integer> byState = new TreeMap<>();
+        int threads = 0;
+        int zombies = 0;
+        List<Pid1Facts.Child> children = new ArrayList<>();
+        int otherZombies = 0;
+        for (int i = 0; i < stats.length; i++) {
+            ProcessInfo p = processes.get(i);
+            ProcStat s = p.stat();
+            stats[i] = s;
+            // off (the default): no cmdline is opened at all
+            List<String> cmdline = commandLines ? table.cmdline(p) : null;
+            list.add(new ProcessEntry(p.pid(), p.innermostPid(), s.ppid(), s.state(), s.comm(), s.numThreads(), p.startTime(),
+                    cmdline));
+            byState.merge(stateName(s.state()), 1, Integer::sum);
+            threads += s.numThreads();
+            boolean zombie = Pid1Facts.isZombie(s.state(), s.numThreads());
+            if (zombie) {
+                zombies++;
+            }
+            if (pid1 != null && s.ppid() == pid1.pid()) {
+                children.add(Pid1Reader.child(s));
+            } else if (zombie) {
+                otherZombies++;
+            }
+        }
+        return new Members(stats, List.copyOf(list), new ProcessSummary(list.size(), threads, zombies, byState),
+                children, otherZombies);
+    }
+
+    private static final String[] STATE_NAMES = new String[128];
+
+    static {
+        for (char c = 0; c < STATE_NAMES.length; c++) {
+            STATE_NAMES[c] = String.valueOf(c);
+        }
+    }
+
+    /** The state letter as a string, without a new one per process and pass. */
+    private static String stateName(char state) {
+        return state < STATE_NAMES.length ? STATE_NAMES[state] : String.valueOf(state);
     }
 
     /**
@@ -200,7 +262,9 @@ final class ContainerAssembler {
         return new ContainerStats(before.cpu(), before.memory(), before.io(), before.pids(), before.pressure(), net);
     }
 
-    private ContainerStats readStats(ProcessGroup<ProcessInfo> g, String key, String cgroupPath, PassContext ctx) {
+    /** The figures read from the cgroup; {@code idleCpu}: the CPU figures of an idle container, carried over. */
+    private ContainerStats readStats(ProcessGroup<ProcessInfo> g, String key, String cgroupPath, ContainerStats.Cpu idleCpu,
+                                     PassContext ctx) {
         ProcessInfo ref = reference(g);
         int netPid = ctx.networkOwners().contains(g.id()) ? networkPid(g) : 0;
         if (ref == null || ref.cgroups() == null || cgroupPath == null) {
@@ -228,7 +292,8 @@ final class ContainerAssembler {
         // a container that was idle since its last full read has its limits read again too
         Activity last = activity.get(key);
         boolean wasIdle = last != null && last.fullReadPass() < pass - 1;
-        ContainerStats read = stats.read(pathOf, netPid, ctx.errors(), wasIdle);
+        ContainerStats read = idleCpu != null ? stats.readIdle(pathOf, netPid, ctx.errors(), idleCpu)
+                : stats.read(pathOf, netPid, ctx.errors(), wasIdle);
         String dir = stats.activityDir(pathOf);
         if (dir != null && read.cpu() != null && read.cpu().usageSeconds() != null) {
             nextActivity.put(key, new Activity(dir, read.cpu().usageSeconds(), pass));

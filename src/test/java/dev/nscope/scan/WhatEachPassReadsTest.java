@@ -59,6 +59,35 @@ class WhatEachPassReadsTest {
     }
 
     @Test
+    void anIdleContainersRefreshReadsItsCgroupNotItsProcessesWhichOnlyChangeByRunning(@TempDir Path tmp) throws Exception {
+        Path copy = copyOfCapturedHost(tmp);
+        Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
+        String id = "d1".repeat(32);
+        Path cg = copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope");
+        ContainerSnapshot first = scanner.scan().find(id).orElseThrow();
+        ProcessEntry p = first.processList().get(0);
+        // a file the kernel could not show without the process running (its thread count), and one it could
+        Path stat = copy.resolve("proc/" + p.pid() + "/stat");
+        String line = Files.readString(stat);
+        String[] after = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        after[17] = String.valueOf(p.threads() + 1); // num_threads, field 20 of stat
+        Files.writeString(stat, line.substring(0, line.lastIndexOf(')') + 2) + String.join(" ", after));
+        long usage = first.stats().memory().usageBytes();
+        Files.writeString(cg.resolve("memory.current"), (usage - 4096) + "\n");
+        ContainerSnapshot c = null;
+        for (int i = 0; i < ContainerAssembler.IDLE_REFRESH; i++) {
+            c = scanner.scan().find(id).orElseThrow();
+        }
+        assertThat(c.stats().memory().usageBytes()).as("cgroup figures read again at its turn").isEqualTo(usage - 4096);
+        assertThat(c.processList().get(0).threads()).as("its processes have not run: taken as they were").isEqualTo(p.threads());
+        String cpu = Files.readString(cg.resolve("cpu.stat"));
+        long usec = Long.parseLong(cpu.lines().filter(l -> l.startsWith("usage_usec")).findFirst().orElseThrow().split(" ")[1]);
+        Files.writeString(cg.resolve("cpu.stat"), cpu.replace("usage_usec " + usec, "usage_usec " + (usec + 1000)));
+        assertThat(scanner.scan().find(id).orElseThrow().processList().get(0).threads()).as("it ran: read at once")
+                .isEqualTo(p.threads() + 1);
+    }
+
+    @Test
     void aProcessMovedToAnotherContainerCgroupIsSeenThereWithinTheRotation() throws Exception {
         Live.requireRoot();
         Path pids = Path.of("/sys/fs/cgroup/pids");
