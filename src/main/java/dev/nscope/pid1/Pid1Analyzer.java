@@ -2,6 +2,7 @@ package dev.nscope.pid1;
 
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
+import dev.nscope.rules.RuleCatalog;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,8 +80,13 @@ public final class Pid1Analyzer {
             s = new State(facts.pid(), facts.startTime(), confirmLooks);
             states.put(containerKey, s);
         }
-        InitIdentifier.Identification init = InitIdentifier.identify(facts.comm(), facts.exe(), facts.argv(), facts.wchan());
-        SigtermVerdict verdict = SigtermVerdict.judge(facts, init.kind(), arch);
+        // the scanner hands the same facts again while the container has not run: the same look again
+        boolean again = facts == s.lastFacts && s.lastResult != null && s.lastResult.pid1Zombies() == 0;
+        InitIdentifier.Identification init = again ? s.lastInit
+                : InitIdentifier.identify(facts.comm(), facts.exe(), facts.argv(), facts.wchan());
+        SigtermVerdict verdict = again ? s.lastVerdict : SigtermVerdict.judge(facts, init.kind(), arch);
+        SigtermVerdict confirmedBefore = s.confirmedVerdict;
+        boolean notForwardingBefore = s.lastNotForwarding;
         if (verdict.delivery() != SigtermVerdict.Delivery.UNKNOWN) {
             // a look that could not read status says nothing: it neither confirms nor breaks a streak
             SigtermVerdict.Delivery confirmed = s.sigterm.observe(verdict.delivery());
@@ -107,12 +113,43 @@ public final class Pid1Analyzer {
 
         Pid1Look look = new Pid1Look(facts, init, verdict, s.confirmedVerdict, s.sigterm.streak(), notForwarding,
                 s.forwarding.streak(), tracked, zombieGrace, arch);
-        List<Finding> findings = new ArrayList<>(rules.size());
-        for (FindingRule<Pid1Look> r : rules) {
-            r.check(look).ifPresent(findings::add);
+        List<Finding> findings;
+        if (again && tracked.isEmpty() && s.confirmedVerdict == confirmedBefore && notForwarding == notForwardingBefore) {
+            // nothing the rules judge has changed but the number of looks in a row
+            findings = new ArrayList<>(s.lastResult.findings().size());
+            for (Finding f : s.lastResult.findings()) {
+                findings.add(withLooks(f, look));
+            }
+        } else {
+            findings = new ArrayList<>(rules.size());
+            for (FindingRule<Pid1Look> r : rules) {
+                r.check(look).ifPresent(findings::add);
+            }
         }
-        return new Pid1Result(init.kind(), confirmedDelivery.asBoolean(), findings, live.size(), tracked.size(),
+        Pid1Result result = new Pid1Result(init.kind(), confirmedDelivery.asBoolean(), findings, live.size(), tracked.size(),
                 look.unreapedZombies().size(), look);
+        s.lastFacts = facts;
+        s.lastInit = init;
+        s.lastVerdict = verdict;
+        s.lastNotForwarding = notForwarding;
+        s.lastResult = result;
+        return result;
+    }
+
+    /** A finding of the last look with this look's count of looks in a row (the evidence's {@code looks}). */
+    private static Finding withLooks(Finding f, Pid1Look look) {
+        Object before = f.evidence().get("looks");
+        Integer now = switch (f.rule()) {
+            case RuleCatalog.PID1_SIGTERM_DROPPED -> look.sigtermStreak();
+            case RuleCatalog.PID1_SIGNALS_NOT_FORWARDED -> look.notForwardingStreak();
+            default -> null;
+        };
+        if (before == null || now == null || now.equals(before)) {
+            return f;
+        }
+        Map<String, Object> e = new java.util.LinkedHashMap<>(f.evidence());
+        e.put("looks", now);
+        return new Finding(f.rule(), f.severity(), f.message(), e);
     }
 
     /** Forgets the containers not in {@code liveContainerKeys} (call once per scan, after the last analyze). */
@@ -133,6 +170,12 @@ public final class Pid1Analyzer {
         final LookConfirmer<Boolean> forwarding;
         final ZombieTracker zombies = new ZombieTracker();
         SigtermVerdict confirmedVerdict;
+        /** The last look's facts and what was made of them, for a look at the very same facts. */
+        Pid1Facts lastFacts;
+        InitIdentifier.Identification lastInit;
+        SigtermVerdict lastVerdict;
+        boolean lastNotForwarding;
+        Pid1Result lastResult;
 
         State(int pid, long startTime, int looks) {
             this.pid = pid;

@@ -66,6 +66,25 @@ class Pid1AnalyzerTest {
     }
 
     @Test
+    void theSameFactsHandedAgainJudgeAsEqualFactsDo() {
+        // the scanner passes the very same facts object while a container has not run
+        Pid1Analyzer fresh = new Pid1Analyzer(Arch.X86_64, Duration.ofSeconds(5), 2, Set.of());
+        for (Pid1Facts same : List.of(shell(List.of(live(101, "a"), live(102, "b")), 0), sleeper(5000, List.of(), null),
+                tiniWaiting(List.of(live(101, "app"))))) {
+            for (int look = 0; look < 5; look++) {
+                Pid1Facts copy = same.withChildren(same.children(), same.otherZombies());
+                Pid1Result a = analyzer.analyze(same.comm(), same, look * S);
+                Pid1Result b = fresh.analyze(same.comm(), copy, look * S);
+                assertThat(a.findings()).as(same.comm() + " look " + look).isEqualTo(b.findings());
+                assertThat(a.catchesSigterm()).isEqualTo(b.catchesSigterm());
+                assertThat(a.initKind()).isEqualTo(b.initKind());
+            }
+        }
+        Pid1Result last = analyzer.analyze("sh", shell(List.of(live(101, "a"), live(102, "b")), 0), 5 * S);
+        assertThat(last.findings()).extracting(f -> f.evidence().get("looks")).containsOnly(6);
+    }
+
+    @Test
     void aTransientLookDoesNotFlag() {
         analyzer.analyze("c", tiniWaiting(List.of()), 0);
         assertThat(analyzer.analyze("c", tiniWaiting(List.of()), S).catchesSigterm()).isTrue();
