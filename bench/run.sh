@@ -14,8 +14,9 @@
 #     every container included (java -jar target/nscope.jar bench), with the chart's JVM flags;
 #   - ps -eo pid,stat,cgroup; lsns -J; a scrape of prometheus-process-exporter (all processes) and of
 #     prometheus-node-exporter (processes collector only);
-#   - the nscope agent: GET /actuator/prometheus and /actuator/containers (best of 5), its RSS and its
-#     CPU use over CPU_WINDOW seconds (default 120; the target is stated for 600) at the default interval.
+#   - the nscope agent: its CPU use over CPU_WINDOW seconds (default 120; the target is stated for 600)
+#     at the default interval, then GET /actuator/prometheus and /actuator/containers (best of 3, after
+#     the window: an agent that has run a while, as Prometheus meets it) and its RSS.
 # Writes bench/results.md. Needs root, gcc, Java 17, target/nscope.jar (./mvnw -DskipTests package), and
 # Debian's util-linux, procps, prometheus-process-exporter and prometheus-node-exporter. Cleans up after.
 set -euo pipefail
@@ -144,14 +145,15 @@ for size in $sizes; do
   agent=$!
   wait_http http://127.0.0.1:19810/actuator/health
   sleep 2
-  curl -s -o /dev/null http://127.0.0.1:19810/actuator/prometheus; curl -s -o /dev/null http://127.0.0.1:19810/actuator/containers
-  prom_ms=$(best_ms curl -s -o /dev/null http://127.0.0.1:19810/actuator/prometheus)
-  cont_ms=$(best_ms curl -s -o /dev/null http://127.0.0.1:19810/actuator/containers)
   t_a=$(awk '{print $14+$15}' /proc/$agent/stat); w_a=$(date +%s%N)
   sleep "$CPU_WINDOW"
   t_b=$(awk '{print $14+$15}' /proc/$agent/stat); w_b=$(date +%s%N)
   hz=$(getconf CLK_TCK)
   cpu=$(awk -v t=$((t_b - t_a)) -v w=$((w_b - w_a)) -v hz=$hz 'BEGIN{printf "%.2f", 100 * (t / hz) / (w / 1e9)}')
+  # the requests after the window, on an agent that has run a while (as Prometheus meets it), then RSS
+  curl -s -o /dev/null http://127.0.0.1:19810/actuator/prometheus; curl -s -o /dev/null http://127.0.0.1:19810/actuator/containers
+  prom_ms=$(best_ms curl -s -o /dev/null http://127.0.0.1:19810/actuator/prometheus)
+  cont_ms=$(best_ms curl -s -o /dev/null http://127.0.0.1:19810/actuator/containers)
   rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$agent/status)
   kill $agent; wait $agent 2>/dev/null || true
   r1=$(awk -v a=$nsteady -v b=$fmin_ms 'BEGIN{printf "%.2f", a/b}'); r2=$(awk -v a=$ncold -v b=$fcold_ms 'BEGIN{printf "%.2f", a/b}')
