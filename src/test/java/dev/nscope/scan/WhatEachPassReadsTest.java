@@ -37,16 +37,14 @@ class WhatEachPassReadsTest {
     void anIdleContainerIsTakenAsItWasUntilItRunsOrItsRefreshIsDue(@TempDir Path tmp) throws Exception {
         Path copy = copyOfCapturedHost(tmp);
         Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
-        String id = "d1".repeat(32);
-        Path cg = copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope");
+        String id = IDLE_ID;
+        Path cg = cgroupOf(copy);
         long usage = scanner.scan().find(id).orElseThrow().stats().memory().usageBytes();
         // the kernel reclaims page cache of an idle container: its memory moves without it running
         Files.writeString(cg.resolve("memory.current"), (usage - 4096) + "\n");
         assertThat(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes()).as("idle: last reading stands").isEqualTo(usage);
         // it runs: its CPU usage moves, and everything of it is read again at once
-        String cpu = Files.readString(cg.resolve("cpu.stat"));
-        long usec = Long.parseLong(cpu.lines().filter(l -> l.startsWith("usage_usec")).findFirst().orElseThrow().split(" ")[1]);
-        Files.writeString(cg.resolve("cpu.stat"), cpu.replace("usage_usec " + usec, "usage_usec " + (usec + 1000)));
+        runFor1ms(cg);
         assertThat(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes()).isEqualTo(usage - 4096);
         // idle again: a change the kernel makes shows at the next full read, within IDLE_REFRESH passes
         Files.writeString(cg.resolve("memory.current"), (usage - 8192) + "\n");
@@ -62,8 +60,8 @@ class WhatEachPassReadsTest {
     void anIdleContainersRefreshReadsItsCgroupNotItsProcessesWhichOnlyChangeByRunning(@TempDir Path tmp) throws Exception {
         Path copy = copyOfCapturedHost(tmp);
         Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
-        String id = "d1".repeat(32);
-        Path cg = copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope");
+        String id = IDLE_ID;
+        Path cg = cgroupOf(copy);
         ContainerSnapshot first = scanner.scan().find(id).orElseThrow();
         ProcessEntry p = first.processList().get(0);
         // a file the kernel could not show without the process running (its thread count), and one it could
@@ -80,9 +78,7 @@ class WhatEachPassReadsTest {
         }
         assertThat(c.stats().memory().usageBytes()).as("cgroup figures read again at its turn").isEqualTo(usage - 4096);
         assertThat(c.processList().get(0).threads()).as("its processes have not run: taken as they were").isEqualTo(p.threads());
-        String cpu = Files.readString(cg.resolve("cpu.stat"));
-        long usec = Long.parseLong(cpu.lines().filter(l -> l.startsWith("usage_usec")).findFirst().orElseThrow().split(" ")[1]);
-        Files.writeString(cg.resolve("cpu.stat"), cpu.replace("usage_usec " + usec, "usage_usec " + (usec + 1000)));
+        runFor1ms(cg);
         assertThat(scanner.scan().find(id).orElseThrow().processList().get(0).threads()).as("it ran: read at once")
                 .isEqualTo(p.threads() + 1);
     }
@@ -119,6 +115,20 @@ class WhatEachPassReadsTest {
             Files.deleteIfExists(dirA);
             Files.deleteIfExists(dirB);
         }
+    }
+
+    /** A container of the v2 capture that does not run between passes (its files do not change). */
+    private static final String IDLE_ID = "d1".repeat(32);
+
+    private static Path cgroupOf(Path copy) {
+        return copy.resolve("sys/fs/cgroup/system.slice/docker-" + IDLE_ID + ".scope");
+    }
+
+    /** What the kernel shows once the container ran: its CPU usage moved (by a millisecond). */
+    private static void runFor1ms(Path cg) throws IOException {
+        String cpu = Files.readString(cg.resolve("cpu.stat"));
+        long usec = Long.parseLong(cpu.lines().filter(l -> l.startsWith("usage_usec")).findFirst().orElseThrow().split(" ")[1]);
+        Files.writeString(cg.resolve("cpu.stat"), cpu.replace("usage_usec " + usec, "usage_usec " + (usec + 1000)));
     }
 
     /** A writable copy of the v2 capture's host tree, to change files between passes. */

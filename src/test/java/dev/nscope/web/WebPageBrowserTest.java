@@ -220,7 +220,8 @@ class WebPageBrowserTest {
         Select finding = new Select(browser.one("#filter-finding"));
         finding.selectByValue("rule:host-network-namespace");
         assertThat(names()).contains("ui-hostnet").doesNotContain("ui-sleep", "ui-init", "ui-sidecar", "ui-burner");
-        assertThat(rows()).allSatisfy(r -> assertThat(r.getAttribute("data-rules")).contains("host-network-namespace"));
+        assertThat(browser.read(() -> rows().stream().map(r -> r.getAttribute("data-rules")).toList()))
+                .allSatisfy(rules -> assertThat(rules).contains("host-network-namespace"));
         browser.until(d -> new Select(browser.one("#filter-finding")).getOptions().stream()
                 .anyMatch(o -> "rule:pid1-sigterm-dropped".equals(o.getAttribute("value"))), 30);
         new Select(browser.one("#filter-finding")).selectByValue("rule:pid1-sigterm-dropped");
@@ -236,7 +237,7 @@ class WebPageBrowserTest {
         type(text, "");
         type(text, "no-such-container-anywhere");
         assertThat(rows()).isEmpty();
-        assertThat(browser.one("#containers-table tbody tr.empty").getText()).contains("No container matches");
+        assertThat(browser.read(() -> browser.one("#containers-table tbody tr.empty").getText())).contains("No container matches");
         type(text, "");
         new Select(browser.one("#filter-namespace")).selectByValue("");
         assertThat(rows()).hasSize(all);
