@@ -44,7 +44,7 @@ function summary(doc) {
   document.getElementById('node-name').textContent = n.hostname || '';
   document.title = `nscope · ${n.hostname || 'node'}`;
   const errors = Object.entries(n.scanErrors || {}).filter(([, v]) => v > 0);
-  const notes = [...(n.warnings || []), ...errors.map(([k, v]) => `${v} ${k} during the last scan`)];
+  const notes = [...(n.warnings || []), ...errors.map(([k, v]) => `${v} file read${v === 1 ? '' : 's'} failed (${k}) during the last scan`)];
   const w = document.getElementById('warnings');
   w.hidden = notes.length === 0;
   clear(w, notes.map((t) => el('div', {}, t)));
