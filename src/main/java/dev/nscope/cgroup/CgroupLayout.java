@@ -8,7 +8,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cgroup hierarchies mounted under {@code ${sysfs}/fs/cgroup}, found by looking at that directory
@@ -45,8 +48,7 @@ public final class CgroupLayout {
     }
 
     /** Per controller, the hierarchy {@link #forController} gives (looked up per container and pass). */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Hierarchy>> byController =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Optional<Hierarchy>> byController = new ConcurrentHashMap<>();
 
     public static CgroupLayout detect(Path cgroupRoot) {
         if (Files.isRegularFile(cgroupRoot.resolve("cgroup.controllers"))) {
@@ -113,7 +115,7 @@ public final class CgroupLayout {
      * v2, the unified hierarchy (when it has the controller enabled). Null when nothing carries it.
      */
     public Hierarchy forController(String controller) {
-        return byController.computeIfAbsent(controller, c -> java.util.Optional.ofNullable(findController(c))).orElse(null);
+        return byController.computeIfAbsent(controller, c -> Optional.ofNullable(findController(c))).orElse(null);
     }
 
     private Hierarchy findController(String controller) {

@@ -50,10 +50,10 @@ final class ContainerAssembler {
     private Map<String, ContainerStats> current = new HashMap<>();
     /** Keys ("runtime/id") of the containers assembled in this pass. */
     private Set<String> seen = new HashSet<>();
-    /** Passes an idle container may go without a full read. */
+    /** Passes an idle container may go without its cgroup figures read again. */
     static final int IDLE_REFRESH = 6;
-    /** Per container: where its CPU usage is read, the usage at its last full read, and that pass. */
-    private record Activity(String dir, Double usage, long fullReadPass) {
+    /** Per container: where its CPU usage is read, the usage at its last cgroup read, and that pass. */
+    private record Activity(String dir, Double usage, long readPass) {
     }
     private Map<String, Activity> activity = new HashMap<>();
     private Map<String, Activity> nextActivity = new HashMap<>();
@@ -117,7 +117,7 @@ final class ContainerAssembler {
             Double now = stats.cpuUsage(a.dir(), errors);
             if (a.usage().equals(now)) {
                 out.add(e.getKey());
-                if (Math.floorMod(pass + e.getKey().hashCode(), IDLE_REFRESH) == 0 || pass - a.fullReadPass() >= IDLE_REFRESH) {
+                if (Math.floorMod(pass + e.getKey().hashCode(), IDLE_REFRESH) == 0 || pass - a.readPass() >= IDLE_REFRESH) {
                     due.add(e.getKey());
                 }
             }
@@ -251,18 +251,18 @@ final class ContainerAssembler {
         return state < STATE_NAMES.length ? STATE_NAMES[state] : String.valueOf(state);
     }
 
-    /**
-     * The cgroup figures: a runtime's container reads its scope in every hierarchy; a sandbox only when
-     * it has its cgroup to itself (else the figures would be someone else's too).
-     */
-    /** An idle container's figures: the last full read's, with its network counters read again. */
+    /** An idle container's figures: the last read's, with its network counters read again. */
     private ContainerStats sameAsBefore(ProcessGroup<ProcessInfo> g, ContainerStats before, PassContext ctx) {
         int netPid = ctx.networkOwners().contains(g.id()) ? networkPid(g) : 0;
         ContainerStats.Network net = netPid > 0 ? stats.readNetwork(netPid, ctx.errors()) : null;
         return new ContainerStats(before.cpu(), before.memory(), before.io(), before.pids(), before.pressure(), net);
     }
 
-    /** The figures read from the cgroup; {@code idleCpu}: the CPU figures of an idle container, carried over. */
+    /**
+     * The cgroup figures: a runtime's container reads its scope in every hierarchy; a sandbox only when
+     * it has its cgroup to itself (else the figures would be someone else's too). {@code idleCpu}: the CPU
+     * figures of an idle container at its refresh turn, carried over (null: read them).
+     */
     private ContainerStats readStats(ProcessGroup<ProcessInfo> g, String key, String cgroupPath, ContainerStats.Cpu idleCpu,
                                      PassContext ctx) {
         ProcessInfo ref = reference(g);
@@ -291,7 +291,7 @@ final class ContainerAssembler {
         };
         // a container that was idle since its last full read has its limits read again too
         Activity last = activity.get(key);
-        boolean wasIdle = last != null && last.fullReadPass() < pass - 1;
+        boolean wasIdle = last != null && last.readPass() < pass - 1;
         ContainerStats read = idleCpu != null ? stats.readIdle(pathOf, netPid, ctx.errors(), idleCpu)
                 : stats.read(pathOf, netPid, ctx.errors(), wasIdle);
         String dir = stats.activityDir(pathOf);

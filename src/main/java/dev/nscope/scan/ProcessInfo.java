@@ -5,6 +5,7 @@ import dev.nscope.container.CgroupClaim;
 import dev.nscope.container.GroupableProcess;
 import dev.nscope.proc.Namespaces;
 import dev.nscope.proc.ProcStat;
+import dev.nscope.proc.ProcStatus;
 
 import java.util.List;
 
@@ -20,7 +21,7 @@ public final class ProcessInfo implements GroupableProcess {
     ProcStat stat;
     int[] nsPid;
     /** A namespace init's parsed status, from the pass {@link #statusPass}, until PID-1 analysis takes it. */
-    dev.nscope.proc.ProcStatus statusOfPass;
+    ProcStatus statusOfPass;
     long statusPass = -1;
     Namespaces namespaces = Namespaces.none();
     byte[] cgroupBytes;

@@ -10,6 +10,7 @@ import dev.nscope.host.ErrorCounts;
 import dev.nscope.host.ErrorKind;
 import dev.nscope.host.FileBytes;
 import dev.nscope.host.HostPaths;
+import dev.nscope.host.Links;
 import dev.nscope.host.KernelErrors;
 import dev.nscope.host.MalformedFileException;
 import dev.nscope.host.Pids;
@@ -57,7 +58,7 @@ public final class ProcessTable {
     private final CgroupPathRecognizer recognizer;
     private CgroupNamespaceRoots roots;
     private final FileBytes buf = new FileBytes();
-    private final dev.nscope.host.Links links = new dev.nscope.host.Links();
+    private final Links links = new Links();
     private final Map<Integer, ProcessInfo> byPid = new HashMap<>();
     private final Map<ContentKey, Membership> memberships = new HashMap<>();
     private long pass;
@@ -154,7 +155,7 @@ public final class ProcessTable {
         ProcessInfo known = byPid.get(pid);
         if (known != null && known.containerKey != null && !known.stat.isZombie() && idle.contains(known.containerKey)) {
             known.seenInPass = pass;
-            if (pass - known.cgroupReadInPass < CGROUP_RECHECK_PASSES && ((pid ^ pass) % CGROUP_RECHECK_PASSES) != 0) {
+            if (!cgroupDue(known)) {
                 return known;
             }
             // its turn in the rotation: a process can be moved into another cgroup without running
@@ -205,9 +206,7 @@ public final class ProcessTable {
             p.exeRead = false;
             p.cmdlineRead = false;
         }
-        boolean cgroupDue = fresh || execd || pass - p.cgroupReadInPass >= CGROUP_RECHECK_PASSES
-                || ((pid ^ pass) % CGROUP_RECHECK_PASSES) == 0;
-        if (cgroupDue && !readCgroup(p, errors)) {
+        if ((fresh || execd || cgroupDue(p)) && !readCgroup(p, errors)) {
             return null;
         }
         if (fresh || execd) {
@@ -218,6 +217,11 @@ public final class ProcessTable {
             readLinks(p, p.nsMask, errors);
         }
         return p;
+    }
+
+    /** A known process's turn to have its cgroup file read again: a rotation over the pids, a pass in 8. */
+    private boolean cgroupDue(ProcessInfo p) {
+        return pass - p.cgroupReadInPass >= CGROUP_RECHECK_PASSES || ((p.pid ^ pass) % CGROUP_RECHECK_PASSES) == 0;
     }
 
     /** Every namespace type, as a mask of {@link NamespaceType} ordinals. */

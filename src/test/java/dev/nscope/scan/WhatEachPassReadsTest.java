@@ -3,6 +3,7 @@ package dev.nscope.scan;
 import dev.nscope.host.HostPaths;
 import dev.nscope.testing.Fixtures;
 import dev.nscope.testing.Live;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,52 +18,57 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a steady pass re-reads, and how stale what it does not re-read can get. */
 class WhatEachPassReadsTest {
+    /** A container of the v2 capture that does not run between passes (its files do not change). */
+    private static final String IDLE = "d1".repeat(32);
+
+    /** A writable copy of the v2 capture (files are changed between passes), a scanner on it, the idle container's cgroup. */
+    private Path copy;
+    private Scanner scanner;
+    private Path cg;
+
+    @BeforeEach
+    void copyTheCapture(@TempDir Path tmp) throws IOException, InterruptedException {
+        copy = tmp.resolve("t");
+        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
+                .start().waitFor()).isZero();
+        scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
+        cg = copy.resolve("sys/fs/cgroup/system.slice/docker-" + IDLE + ".scope");
+    }
 
     @Test
-    void aChangedLimitShowsWithinTheSlowInterval(@TempDir Path tmp) throws Exception {
-        Path copy = copyOfCapturedHost(tmp);
-        Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
-        String id = "d1".repeat(32);
-        assertThat(scanner.scan().find(id).orElseThrow().stats().memory().limitBytes()).isEqualTo(64L << 20);
-        Files.writeString(copy.resolve("sys/fs/cgroup/system.slice/docker-" + id + ".scope/memory.max"), (128L << 20) + "\n");
+    void aChangedLimitShowsWithinTheSlowInterval() throws Exception {
+        assertThat(scanner.scan().find(IDLE).orElseThrow().stats().memory().limitBytes()).isEqualTo(64L << 20);
+        Files.writeString(cg.resolve("memory.max"), (128L << 20) + "\n");
         List<Long> seen = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            seen.add(scanner.scan().find(id).orElseThrow().stats().memory().limitBytes());
+            seen.add(scanner.scan().find(IDLE).orElseThrow().stats().memory().limitBytes());
         }
         assertThat(seen.get(0)).as("not re-read on the next pass").isEqualTo(64L << 20);
         assertThat(seen.get(seen.size() - 1)).as("re-read within 6 or 7 passes").isEqualTo(128L << 20);
     }
 
     @Test
-    void anIdleContainerIsTakenAsItWasUntilItRunsOrItsRefreshIsDue(@TempDir Path tmp) throws Exception {
-        Path copy = copyOfCapturedHost(tmp);
-        Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
-        String id = IDLE_ID;
-        Path cg = cgroupOf(copy);
-        long usage = scanner.scan().find(id).orElseThrow().stats().memory().usageBytes();
+    void anIdleContainerIsTakenAsItWasUntilItRunsOrItsRefreshIsDue() throws Exception {
+        long usage = scanner.scan().find(IDLE).orElseThrow().stats().memory().usageBytes();
         // the kernel reclaims page cache of an idle container: its memory moves without it running
         Files.writeString(cg.resolve("memory.current"), (usage - 4096) + "\n");
-        assertThat(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes()).as("idle: last reading stands").isEqualTo(usage);
+        assertThat(scanner.scan().find(IDLE).orElseThrow().stats().memory().usageBytes()).as("idle: last reading stands").isEqualTo(usage);
         // it runs: its CPU usage moves, and everything of it is read again at once
         runFor1ms(cg);
-        assertThat(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes()).isEqualTo(usage - 4096);
+        assertThat(scanner.scan().find(IDLE).orElseThrow().stats().memory().usageBytes()).isEqualTo(usage - 4096);
         // idle again: a change the kernel makes shows at the next full read, within IDLE_REFRESH passes
         Files.writeString(cg.resolve("memory.current"), (usage - 8192) + "\n");
         List<Long> seen = new ArrayList<>();
         for (int i = 0; i < ContainerAssembler.IDLE_REFRESH; i++) {
-            seen.add(scanner.scan().find(id).orElseThrow().stats().memory().usageBytes());
+            seen.add(scanner.scan().find(IDLE).orElseThrow().stats().memory().usageBytes());
         }
         assertThat(seen.get(0)).isEqualTo(usage - 4096);
         assertThat(seen.get(seen.size() - 1)).isEqualTo(usage - 8192);
     }
 
     @Test
-    void anIdleContainersRefreshReadsItsCgroupNotItsProcessesWhichOnlyChangeByRunning(@TempDir Path tmp) throws Exception {
-        Path copy = copyOfCapturedHost(tmp);
-        Scanner scanner = new Scanner(new HostPaths(copy.resolve("proc"), copy.resolve("sys")));
-        String id = IDLE_ID;
-        Path cg = cgroupOf(copy);
-        ContainerSnapshot first = scanner.scan().find(id).orElseThrow();
+    void anIdleContainersRefreshReadsItsCgroupNotItsProcessesWhichOnlyChangeByRunning() throws Exception {
+        ContainerSnapshot first = scanner.scan().find(IDLE).orElseThrow();
         ProcessEntry p = first.processList().get(0);
         // a file the kernel could not show without the process running (its thread count), and one it could
         Path stat = copy.resolve("proc/" + p.pid() + "/stat");
@@ -74,12 +80,12 @@ class WhatEachPassReadsTest {
         Files.writeString(cg.resolve("memory.current"), (usage - 4096) + "\n");
         ContainerSnapshot c = null;
         for (int i = 0; i < ContainerAssembler.IDLE_REFRESH; i++) {
-            c = scanner.scan().find(id).orElseThrow();
+            c = scanner.scan().find(IDLE).orElseThrow();
         }
         assertThat(c.stats().memory().usageBytes()).as("cgroup figures read again at its turn").isEqualTo(usage - 4096);
         assertThat(c.processList().get(0).threads()).as("its processes have not run: taken as they were").isEqualTo(p.threads());
         runFor1ms(cg);
-        assertThat(scanner.scan().find(id).orElseThrow().processList().get(0).threads()).as("it ran: read at once")
+        assertThat(scanner.scan().find(IDLE).orElseThrow().processList().get(0).threads()).as("it ran: read at once")
                 .isEqualTo(p.threads() + 1);
     }
 
@@ -117,26 +123,11 @@ class WhatEachPassReadsTest {
         }
     }
 
-    /** A container of the v2 capture that does not run between passes (its files do not change). */
-    private static final String IDLE_ID = "d1".repeat(32);
-
-    private static Path cgroupOf(Path copy) {
-        return copy.resolve("sys/fs/cgroup/system.slice/docker-" + IDLE_ID + ".scope");
-    }
-
     /** What the kernel shows once the container ran: its CPU usage moved (by a millisecond). */
     private static void runFor1ms(Path cg) throws IOException {
         String cpu = Files.readString(cg.resolve("cpu.stat"));
         long usec = Long.parseLong(cpu.lines().filter(l -> l.startsWith("usage_usec")).findFirst().orElseThrow().split(" ")[1]);
         Files.writeString(cg.resolve("cpu.stat"), cpu.replace("usage_usec " + usec, "usage_usec " + (usec + 1000)));
-    }
-
-    /** A writable copy of the v2 capture's host tree, to change files between passes. */
-    private static Path copyOfCapturedHost(Path tmp) throws IOException, InterruptedException {
-        Path copy = tmp.resolve("t");
-        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), copy.toString())
-                .start().waitFor()).isZero();
-        return copy;
     }
 
     static List<Integer> pidsOf(ScanSnapshot s, String id) {
