@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ public class SnapshotCollector implements MultiCollector {
     private volatile Cached cached;
 
     /** The families of one snapshot, which is referenced weakly: the cache must not keep an old snapshot alive. */
-    private record Cached(java.lang.ref.WeakReference<ScanSnapshot> snapshot, List<MetricSnapshot> containers) {
+    private record Cached(WeakReference<ScanSnapshot> snapshot, List<MetricSnapshot> containers) {
     }
 
     public SnapshotCollector(SnapshotStore store, ScanService service) {
@@ -58,7 +59,7 @@ public class SnapshotCollector implements MultiCollector {
                     built.add(f.build());
                 }
             }
-            c = new Cached(new java.lang.ref.WeakReference<>(s), List.copyOf(built));
+            c = new Cached(new WeakReference<>(s), List.copyOf(built));
             cached = c;
         }
         List<MetricSnapshot> all = new ArrayList<>(c.containers);
