@@ -295,16 +295,21 @@ class WebPageBrowserTest {
         browser.screenshot("container-charts", 1000);
     }
 
-    /** Points of the chart's first series, from the ECharts instance itself. */
+    /**
+     * Points of the chart's first series, from the ECharts instance itself. Until the page's first poll has
+     * answered, the instance exists but has no option yet ({@code getOption()} is undefined): that is 0 points.
+     */
     int points(String chart) {
         Object n = browser.js("const c = echarts.getInstanceByDom(document.getElementById(arguments[0]));"
-                + "return c && c.getOption().series && c.getOption().series.length ? c.getOption().series[0].data.length : 0;", chart);
+                + "const o = c && c.getOption();"
+                + "return o && o.series && o.series.length ? o.series[0].data.length : 0;", chart);
         return ((Number) n).intValue();
     }
 
     Double lastValue(String chart, String series) {
         Object v = browser.js("const c = echarts.getInstanceByDom(document.getElementById(arguments[0]));"
-                + "const s = c && c.getOption().series.find(s => s.name === arguments[1]);"
+                + "const o = c && c.getOption();"
+                + "const s = o && o.series && o.series.find(s => s.name === arguments[1]);"
                 + "return s && s.data.length ? s.data[s.data.length - 1][1] : null;", chart, series);
         return v == null ? null : ((Number) v).doubleValue();
     }
