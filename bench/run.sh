@@ -15,8 +15,9 @@
 #   - ps -eo pid,stat,cgroup; lsns -J; a scrape of prometheus-process-exporter (all processes) and of
 #     prometheus-node-exporter (processes collector only);
 #   - the nscope agent: its CPU use over CPU_WINDOW seconds (default 120; the target is stated for 600)
-#     at the default interval, then GET /actuator/prometheus and /actuator/containers (best of 3, after
-#     the window: an agent that has run a while, as Prometheus meets it) and its RSS.
+#     at the default interval, then GET /actuator/prometheus and /actuator/containers GET_ROUNDS times
+#     (default 7), 11 s apart so that each reads a snapshot no request has read yet, at a different point
+#     of the scan cycle, as Prometheus meets it: the median (curl's time_total) is reported; then its RSS.
 # Writes bench/results.md. Needs root, gcc, Java 17, target/nscope.jar (./mvnw -DskipTests package), and
 # Debian's util-linux, procps, prometheus-process-exporter and prometheus-node-exporter. Cleans up after.
 set -euo pipefail
@@ -75,6 +76,16 @@ best_ms() { # best of 3 wall times of a command, in ms
   echo $best
 }
 scrape_ms() { best_ms curl -s -o /dev/null "$1"; }
+GET_ROUNDS=${GET_ROUNDS:-7}
+median_ms() { sort -n | awk '{v[NR]=$1} END{printf "%.0f", 1000 * v[int((NR + 1) / 2)]}'; } # of seconds, one a line
+fresh_get_ms() { # median over GET_ROUNDS rounds, 11 s apart, of each URL's time_total, in ms; prints "a b"
+  local round ta="" tb=""
+  for round in $(seq 1 "$GET_ROUNDS"); do
+    ta="$ta$(curl -s -o /dev/null -w '%{time_total}' "$1")"$'\n'; tb="$tb$(curl -s -o /dev/null -w '%{time_total}' "$2")"$'\n'
+    [ "$round" -lt "$GET_ROUNDS" ] && sleep 11
+  done
+  echo "$(printf '%s' "$ta" | median_ms) $(printf '%s' "$tb" | median_ms)"
+}
 wait_http() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; return 1; }
 
 cat > "$work/pe.yml" <<'YML'
@@ -90,7 +101,7 @@ out=bench/results.md
   echo "$(date -u +%F) on $(nproc) cores, $(uname -r), cgroup $( [ -f $cg/cgroup.controllers ] && echo v2 || echo v1/hybrid ); \`sudo bench/run.sh $sizes\`"
   echo "JVM flags (the chart's): \`$JAVA_OPTS\`, environment: \`$(sed -n 's/^ENV //p' Dockerfile)\`"
   echo
-  echo "| processes | containers | floor min, /proc only ms | floor min ms | floor cold ms | nscope steady ms | nscope cold ms | steady / floor min | cold / floor cold | us/process steady | ps ms | lsns -J ms | process-exporter scrape ms | node-exporter scrape ms | GET /actuator/prometheus ms | GET /actuator/containers ms | agent RSS MiB | agent CPU % of a core (${CPU_WINDOW}s) |"
+  echo "| processes | containers | floor min, /proc only ms | floor min ms | floor cold ms | nscope steady ms | nscope cold ms | steady / floor min | cold / floor cold | us/process steady | ps ms | lsns -J ms | process-exporter scrape ms | node-exporter scrape ms | GET /actuator/prometheus ms (median, new snapshot) | GET /actuator/containers ms (median, new snapshot) | agent RSS MiB | agent CPU % of a core (${CPU_WINDOW}s) |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$out"
 
@@ -151,9 +162,7 @@ for size in $sizes; do
   hz=$(getconf CLK_TCK)
   cpu=$(awk -v t=$((t_b - t_a)) -v w=$((w_b - w_a)) -v hz=$hz 'BEGIN{printf "%.2f", 100 * (t / hz) / (w / 1e9)}')
   # the requests after the window, on an agent that has run a while (as Prometheus meets it), then RSS
-  curl -s -o /dev/null http://127.0.0.1:19810/actuator/prometheus; curl -s -o /dev/null http://127.0.0.1:19810/actuator/containers
-  prom_ms=$(best_ms curl -s -o /dev/null http://127.0.0.1:19810/actuator/prometheus)
-  cont_ms=$(best_ms curl -s -o /dev/null http://127.0.0.1:19810/actuator/containers)
+  read -r prom_ms cont_ms < <(fresh_get_ms http://127.0.0.1:19810/actuator/prometheus http://127.0.0.1:19810/actuator/containers)
   rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$agent/status)
   kill $agent; wait $agent 2>/dev/null || true
   r1=$(awk -v a=$nsteady -v b=$fmin_ms 'BEGIN{printf "%.2f", a/b}'); r2=$(awk -v a=$ncold -v b=$fcold_ms 'BEGIN{printf "%.2f", a/b}')

@@ -16,12 +16,14 @@ import java.util.function.Supplier;
  *   <li>first: the very first pass of a fresh JVM (classes loading, code interpreted), what a just
  *       started agent spends once;</li>
  *   <li>cold: a new scanner (nothing cached: every file of every process) in a JVM already warmed on
- *       this host;</li>
+ *       this host, the best of three such scanners (as the C floor reports the best of its runs);</li>
  *   <li>steady: later passes of that scanner over the same processes (the median is reported).</li>
  * </ul>
  * Each with its wall time, the CPU time of the scanning thread, the files it read and what it allocated.
  */
 public final class BenchCommand {
+    /** New scanners whose first pass is timed; the best is reported. */
+    static final int COLD_TRIES = 3;
     private final Supplier<Scanner> scanners;
 
     public BenchCommand(Supplier<Scanner> scanners) {
@@ -53,8 +55,16 @@ public final class BenchCommand {
         for (int i = 0; i < 3; i++) {
             scanners.get().scan();
         }
-        Scanner scanner = scanners.get();
-        Pass cold = measure(scanner);
+        Scanner scanner = null;
+        Pass cold = null;
+        for (int i = 0; i < COLD_TRIES; i++) {
+            Scanner fresh = scanners.get();
+            Pass p = measure(fresh);
+            if (cold == null || p.wallMs() < cold.wallMs()) {
+                cold = p;
+            }
+            scanner = fresh;
+        }
         Pass[] steady = new Pass[passes];
         for (int i = 0; i < passes; i++) {
             steady[i] = measure(scanner);
@@ -71,8 +81,8 @@ public final class BenchCommand {
             out.printf("%-8s %10.1f %10.1f %10d %14d %11d %11d%n", row[0], p.wallMs(), p.cpuMs(), p.files(), p.allocatedKb(),
                     p.processes(), p.containers());
         }
-        out.printf("(first: a fresh JVM's first pass; cold: a new scanner in a warm JVM; steady: median of %d passes, "
-                + "min %.1f ms, max %.1f ms)%n", passes, byWall[0].wallMs(), byWall[byWall.length - 1].wallMs());
+        out.printf("(first: a fresh JVM's first pass; cold: a new scanner in a warm JVM, best of %d; steady: median of %d passes, "
+                + "min %.1f ms, max %.1f ms)%n", COLD_TRIES, passes, byWall[0].wallMs(), byWall[byWall.length - 1].wallMs());
         out.printf("processes=%d containers=%d cold_ms=%.1f steady_ms=%.1f us_per_process_steady=%.1f%n",
                 processes, containers, cold.wallMs(), median.wallMs(), processes == 0 ? 0.0 : median.wallMs() * 1000 / processes);
         return 0;

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.Unit;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ final class MetricFamily {
     private final String help;
     private final Unit unit;
     private final List<Labels> labels = new ArrayList<>();
-    private final List<Double> values = new ArrayList<>();
+    private double[] values = new double[16];
 
     private MetricFamily(Kind kind, String name, String help, Unit unit) {
         this.kind = kind;
@@ -52,8 +53,11 @@ final class MetricFamily {
 
     MetricFamily add(Labels l, Number value) {
         if (value != null) {
+            if (labels.size() == values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[labels.size()] = value.doubleValue();
             labels.add(l);
-            values.add(value.doubleValue());
         }
         return this;
     }
@@ -62,8 +66,31 @@ final class MetricFamily {
         return name;
     }
 
+    Kind kind() {
+        return kind;
+    }
+
+    String help() {
+        return help;
+    }
+
+    /** Seconds or bytes, from the name's suffix; null otherwise. */
+    Unit unit() {
+        return unit;
+    }
+
+    /** The label set of each data point, in the order they were added. */
+    List<Labels> labels() {
+        return labels;
+    }
+
+    /** The value of each data point, index for index with {@link #labels()}. */
+    double[] values() {
+        return Arrays.copyOf(values, labels.size());
+    }
+
     boolean isEmpty() {
-        return values.isEmpty();
+        return labels.isEmpty();
     }
 
     MetricSnapshot build() {
@@ -79,8 +106,8 @@ final class MetricFamily {
             if (unit != null) {
                 b.unit(unit);
             }
-            for (int i = 0; i < values.size(); i++) {
-                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels.get(i)).value(values.get(i)).build());
+            for (int i = 0; i < labels.size(); i++) {
+                b.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels.get(i)).value(values[i]).build());
             }
             return b.build();
         }
@@ -88,8 +115,8 @@ final class MetricFamily {
         if (unit != null) {
             b.unit(unit);
         }
-        for (int i = 0; i < values.size(); i++) {
-            b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels.get(i)).value(values.get(i)).build());
+        for (int i = 0; i < labels.size(); i++) {
+            b.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels.get(i)).value(values[i]).build());
         }
         return b.build();
     }

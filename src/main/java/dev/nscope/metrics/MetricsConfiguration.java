@@ -2,13 +2,17 @@ package dev.nscope.metrics;
 
 import dev.nscope.agent.ScanService;
 import dev.nscope.agent.SnapshotStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Puts the snapshot's families on the Prometheus registry that {@code /actuator/prometheus} scrapes. */
+/**
+ * Puts the snapshot's families on the Prometheus registry that {@code /actuator/prometheus} scrapes,
+ * and replaces Boot's scrape endpoint by one that writes them faster in the text formats.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 public class MetricsConfiguration {
@@ -19,5 +23,11 @@ public class MetricsConfiguration {
         SnapshotCollector c = new SnapshotCollector(store, service);
         registry.ifAvailable(r -> r.register(c));
         return c;
+    }
+
+    /** Boot's own endpoint bean backs off when this one is there ({@code @ConditionalOnMissingBean}). */
+    @Bean
+    NscopeScrapeEndpoint prometheusEndpoint(PrometheusRegistry registry, PrometheusConfig config, SnapshotCollector collector) {
+        return new NscopeScrapeEndpoint(registry, config.prometheusProperties(), collector);
     }
 }

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The Prometheus view of the latest snapshot, registered on the registry behind
@@ -19,15 +21,39 @@ import java.util.List;
  * that is gone from the snapshot is gone from the metrics: no meter per container to leak or forget.
  * The per-container families are built once per snapshot and reused by every scrape of it; no file is
  * read at scrape time.
+ * <p>
+ * The text formats do not go through the registry: {@link NscopeScrapeEndpoint} asks {@link #text} for
+ * the families already written by {@link TextExposition}, and scrapes the registry with this collector
+ * {@linkplain #silenced silenced}. Protobuf and any other reader of the registry get the families from
+ * {@link #collect()}.
  */
 public class SnapshotCollector implements MultiCollector {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCollector.class);
+    private static final ThreadLocal<Boolean> SILENCED = new ThreadLocal<>();
     private final SnapshotStore store;
     private final ScanService service;
     private volatile Cached cached;
+    /** The size of the last container families written, to size the next buffer right the first time. */
+    private volatile int lastLength;
 
-    /** The families of one snapshot, which is referenced weakly: the cache must not keep an old snapshot alive. */
-    private record Cached(WeakReference<ScanSnapshot> snapshot, List<MetricSnapshot> containers) {
+    /**
+     * The families of one snapshot, which is referenced weakly: the cache must not keep an old snapshot
+     * alive. The client's snapshots and the last text written are made when first asked for.
+     */
+    private static final class Cached {
+        final WeakReference<ScanSnapshot> snapshot;
+        final List<MetricFamily> containers;
+        volatile List<MetricSnapshot> built;
+        volatile Text text;
+
+        Cached(ScanSnapshot snapshot, List<MetricFamily> containers) {
+            this.snapshot = new WeakReference<>(snapshot);
+            this.containers = containers;
+        }
+    }
+
+    /** The container families of a snapshot written in one format. */
+    private record Text(boolean openMetrics, TextExposition.Chunk chunk) {
     }
 
     public SnapshotCollector(SnapshotStore store, ScanService service) {
@@ -35,8 +61,21 @@ public class SnapshotCollector implements MultiCollector {
         this.service = service;
     }
 
+    /** Runs {@code scrape} with this collector adding nothing, on this thread only. */
+    static <T> T silenced(Supplier<T> scrape) {
+        SILENCED.set(Boolean.TRUE);
+        try {
+            return scrape.get();
+        } finally {
+            SILENCED.remove();
+        }
+    }
+
     @Override
     public MetricSnapshots collect() {
+        if (SILENCED.get() != null) {
+            return new MetricSnapshots();
+        }
         try {
             return build();
         } catch (RuntimeException e) {
@@ -46,23 +85,66 @@ public class SnapshotCollector implements MultiCollector {
         }
     }
 
+    /**
+     * nscope's families in a text format, without the OpenMetrics {@code # EOF}: those {@code included}
+     * accepts (by the name without {@code _total} or {@code _info}, as the registry filters), or all of
+     * them when it is null. None before the first scan, or when writing them failed (logged). The
+     * container families written for a snapshot are kept for the next scrape of it in the same format.
+     */
+    TextExposition.Chunk[] text(boolean openMetrics, Set<String> included) {
+        ScanSnapshot s = store.latest();
+        if (s == null) {
+            return new TextExposition.Chunk[0];
+        }
+        try {
+            Cached c = cachedFor(s);
+            List<MetricFamily> agent = AgentMetrics.collect(s, service.totals());
+            if (included != null) {
+                List<MetricFamily> all = new ArrayList<>(c.containers);
+                all.addAll(agent);
+                return new TextExposition.Chunk[] {TextExposition.write(all, openMetrics, included::contains, 4096)};
+            }
+            Text t = c.text;
+            if (t == null || t.openMetrics() != openMetrics) {
+                int hint = lastLength + lastLength / 8 + 4096;
+                t = new Text(openMetrics, TextExposition.write(c.containers, openMetrics, name -> true, hint));
+                lastLength = t.chunk().length();
+                c.text = t;
+            }
+            return new TextExposition.Chunk[] {t.chunk(), TextExposition.write(agent, openMetrics, name -> true, 4096)};
+        } catch (RuntimeException e) {
+            log.error("writing nscope metrics failed", e);
+            return new TextExposition.Chunk[0];
+        }
+    }
+
+    private Cached cachedFor(ScanSnapshot s) {
+        Cached c = cached;
+        if (c == null || c.snapshot.get() != s) {
+            c = new Cached(s, List.copyOf(ContainerMetrics.collect(s.containers())));
+            cached = c;
+        }
+        return c;
+    }
+
     private MetricSnapshots build() {
         ScanSnapshot s = store.latest();
         if (s == null) {
             return new MetricSnapshots();
         }
-        Cached c = cached;
-        if (c == null || c.snapshot.get() != s) {
-            List<MetricSnapshot> built = new ArrayList<>();
-            for (MetricFamily f : ContainerMetrics.collect(s.containers())) {
+        Cached c = cachedFor(s);
+        List<MetricSnapshot> built = c.built;
+        if (built == null) {
+            List<MetricSnapshot> b = new ArrayList<>();
+            for (MetricFamily f : c.containers) {
                 if (!f.isEmpty()) {
-                    built.add(f.build());
+                    b.add(f.build());
                 }
             }
-            c = new Cached(new WeakReference<>(s), List.copyOf(built));
-            cached = c;
+            built = List.copyOf(b);
+            c.built = built;
         }
-        List<MetricSnapshot> all = new ArrayList<>(c.containers);
+        List<MetricSnapshot> all = new ArrayList<>(built);
         for (MetricFamily f : AgentMetrics.collect(s, service.totals())) {
             if (!f.isEmpty()) {
                 all.add(f.build());

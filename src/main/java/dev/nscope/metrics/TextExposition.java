@@ -1,0 +1,301 @@
+package dev.nscope.metrics;
+
+import io.prometheus.metrics.model.snapshots.Labels;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Writes nscope's families in the two Prometheus text formats (0.0.4 and OpenMetrics 1.0.0), byte for
+ * byte as the Prometheus client's {@code PrometheusTextFormatWriter} and {@code OpenMetricsTextFormatWriter}
+ * write them (a test holds the two side by side), in a fraction of their time. The client's writers go
+ * a character at a time through a {@code Writer} and re-check every name on every line, which at 1,000
+ * containers (27,000 lines) cost 35 to 100 ms a scrape here; this one escapes each label set once
+ * (the base labels of a container are one object shared by all its families) and copies bytes.
+ */
+final class TextExposition {
+    private static final byte[] EOF = "# EOF\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
+
+    private final boolean openMetrics;
+    private final Map<Labels, byte[]> rendered = new IdentityHashMap<>();
+    private final Buffer out;
+
+    private TextExposition(boolean openMetrics, int sizeHint) {
+        this.openMetrics = openMetrics;
+        this.out = new Buffer(sizeHint);
+    }
+
+    /** Bytes written, in the first {@code length} bytes of {@code array} (not trimmed: no copy). */
+    record Chunk(byte[] array, int length) {
+        static final Chunk EMPTY = new Chunk(new byte[0], 0);
+
+        String text() {
+            return new String(array, 0, length, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The families whose name {@code included} accepts, without the OpenMetrics {@code # EOF} line, in the
+     * order the client writes them (by name).
+     */
+    static Chunk write(List<MetricFamily> families, boolean openMetrics, Predicate<String> included, int sizeHint) {
+        TextExposition w = new TextExposition(openMetrics, sizeHint);
+        List<MetricFamily> byName = new ArrayList<>(families);
+        byName.sort(Comparator.comparing(MetricFamily::name));
+        for (MetricFamily f : byName) {
+            if (!f.isEmpty() && included.test(f.name())) {
+                w.family(f);
+            }
+        }
+        return new Chunk(w.out.a, w.out.n);
+    }
+
+    /**
+     * {@code head} (the client's output for the other families) followed by {@code chunks}, with the
+     * OpenMetrics {@code # EOF} kept last: one array of the exact size, the only copy made.
+     */
+    static byte[] append(byte[] head, boolean openMetrics, Chunk... chunks) {
+        int headLength = head.length;
+        if (openMetrics && endsWith(head, EOF)) {
+            headLength -= EOF.length;
+        }
+        int size = headLength + (openMetrics ? EOF.length : 0);
+        for (Chunk c : chunks) {
+            size += c.length();
+        }
+        byte[] all = Arrays.copyOf(head, size);
+        int at = headLength;
+        for (Chunk c : chunks) {
+            System.arraycopy(c.array(), 0, all, at, c.length());
+            at += c.length();
+        }
+        if (openMetrics) {
+            System.arraycopy(EOF, 0, all, at, EOF.length);
+        }
+        return all;
+    }
+
+    private static boolean endsWith(byte[] a, byte[] suffix) {
+        return a.length >= suffix.length
+                && Arrays.equals(a, a.length - suffix.length, a.length, suffix, 0, suffix.length);
+    }
+
+    private void family(MetricFamily f) {
+        String name = f.name();
+        byte[] sample;
+        switch (f.kind()) {
+            case COUNTER -> {
+                metadata(name, "_total", "counter", f);
+                sample = ascii(name + "_total");
+            }
+            case INFO -> {
+                metadata(name, "_info", openMetrics ? "info" : "gauge", f);
+                sample = ascii(name + "_info");
+            }
+            default -> {
+                metadata(name, "", "gauge", f);
+                sample = ascii(name);
+            }
+        }
+        List<Labels> labels = f.labels();
+        double[] values = f.values();
+        int[] order = sortedByLabels(labels);
+        for (int i : order) {
+            out.put(sample);
+            Labels l = labels.get(i);
+            if (!l.isEmpty()) {
+                out.put(rendered.computeIfAbsent(l, TextExposition::labelSet));
+            }
+            out.put((byte) ' ');
+            if (f.kind() == MetricFamily.Kind.INFO) {
+                out.put((byte) '1');
+            } else {
+                number(values[i]);
+            }
+            out.put((byte) '\n');
+        }
+    }
+
+    /**
+     * The data points in the order the client writes them: sorted by their labels (a snapshot sorts its
+     * points on creation, stably). The container families come sorted already (see
+     * {@link ContainerMetrics#collect}), so this is mostly one pass that checks.
+     */
+    private static int[] sortedByLabels(List<Labels> labels) {
+        int n = labels.size();
+        int[] order = new int[n];
+        boolean sorted = true;
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            if (sorted && i > 0 && labels.get(i - 1).compareTo(labels.get(i)) > 0) {
+                sorted = false;
+            }
+        }
+        if (sorted) {
+            return order;
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, b) -> labels.get(a).compareTo(labels.get(b)));
+        for (int i = 0; i < n; i++) {
+            order[i] = boxed[i];
+        }
+        return order;
+    }
+
+    /**
+     * 0.0.4: {@code # HELP} then {@code # TYPE}, on the name with the sample's suffix. OpenMetrics:
+     * {@code # TYPE}, {@code # UNIT}, {@code # HELP} on the family's name.
+     */
+    private void metadata(String name, String suffix, String type, MetricFamily f) {
+        if (openMetrics) {
+            out.ascii("# TYPE ").ascii(name).put((byte) ' ').ascii(type).put((byte) '\n');
+            if (f.unit() != null) {
+                out.ascii("# UNIT ").ascii(name).put((byte) ' ');
+                escaped(f.unit().toString(), true);
+                out.put((byte) '\n');
+            }
+            if (f.help() != null && !f.help().isEmpty()) {
+                out.ascii("# HELP ").ascii(name).put((byte) ' ');
+                escaped(f.help(), true);
+                out.put((byte) '\n');
+            }
+            return;
+        }
+        if (f.help() != null && !f.help().isEmpty()) {
+            out.ascii("# HELP ").ascii(name).ascii(suffix).put((byte) ' ');
+            escaped(f.help(), false);
+            out.put((byte) '\n');
+        }
+        out.ascii("# TYPE ").ascii(name).ascii(suffix).put((byte) ' ').ascii(type).put((byte) '\n');
+    }
+
+    /** {@code {a="x",b="y"}}, values escaped as in both formats: backslash, double quote, newline. */
+    private static byte[] labelSet(Labels l) {
+        StringBuilder sb = new StringBuilder(64);
+        sb.append('{');
+        for (int i = 0; i < l.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(l.getPrometheusName(i)).append("=\"");
+            String v = l.getValue(i);
+            for (int k = 0; k < v.length(); k++) {
+                char c = v.charAt(k);
+                switch (c) {
+                    case '\\' -> sb.append("\\\\");
+                    case '"' -> sb.append("\\\"");
+                    case '\n' -> sb.append("\\n");
+                    default -> sb.append(c);
+                }
+            }
+            sb.append('"');
+        }
+        sb.append('}');
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** HELP text: backslash and newline escaped; OpenMetrics also escapes the double quote. */
+    private void escaped(String s, boolean quote) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '"' -> sb.append(quote ? "\\\"" : "\"");
+                default -> sb.append(c);
+            }
+        }
+        out.put(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * As the client writes a value: {@code +Inf}, {@code -Inf}, else {@link Double#toString}. Whole
+     * numbers under 10^7 (most counters and gauges) are {@code digits.0} in Double.toString, written here
+     * without building a String.
+     */
+    private void number(double v) {
+        if (v == Double.POSITIVE_INFINITY) {
+            out.ascii("+Inf");
+        } else if (v == Double.NEGATIVE_INFINITY) {
+            out.ascii("-Inf");
+        } else if (v > -1e7 && v < 1e7 && v == Math.rint(v) && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO) {
+            out.digits((long) v).put((byte) '.').put((byte) '0');
+        } else {
+            out.ascii(Double.toString(v));
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A growable byte array without the locking of {@link java.io.ByteArrayOutputStream}. */
+    private static final class Buffer {
+        private byte[] a;
+        private int n;
+
+        Buffer(int sizeHint) {
+            a = new byte[Math.max(sizeHint, 256)];
+        }
+
+        private void room(int more) {
+            if (n + more > a.length) {
+                a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+            }
+        }
+
+        Buffer put(byte b) {
+            room(1);
+            a[n++] = b;
+            return this;
+        }
+
+        Buffer put(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, a, n, b.length);
+            n += b.length;
+            return this;
+        }
+
+        /** Names, types and numbers: ASCII only, one byte a char. */
+        Buffer ascii(String s) {
+            int len = s.length();
+            room(len);
+            for (int i = 0; i < len; i++) {
+                a[n + i] = (byte) s.charAt(i);
+            }
+            n += len;
+            return this;
+        }
+
+        Buffer digits(long v) {
+            if (v < 0) {
+                put((byte) '-');
+                v = -v;
+            }
+            room(20);
+            int start = n;
+            do {
+                a[n++] = (byte) ('0' + v % 10);
+                v /= 10;
+            } while (v != 0);
+            for (int i = start, j = n - 1; i < j; i++, j--) {
+                byte t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+            return this;
+        }
+    }
+}
