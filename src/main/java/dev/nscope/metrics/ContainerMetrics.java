@@ -6,9 +6,11 @@ import dev.nscope.scan.ContainerSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -111,7 +113,7 @@ final class ContainerMetrics {
         MetricFamily writes = MetricFamily.counter("nscope_container_fs_writes", "Write operations on block devices, per device");
         s.add(new Spec(List.of(readBytes, writeBytes, reads, writes), (l, c) -> {
             if (c.stats() != null && c.stats().io() != null && c.stats().io().devices() != null) {
-                for (ContainerStats.Device d : c.stats().io().devices()) {
+                for (ContainerStats.Device d : sorted(c.stats().io().devices(), ContainerStats.Device::device)) {
                     Labels dl = l.add("device", d.device());
                     readBytes.add(dl, d.readBytes());
                     writeBytes.add(dl, d.writeBytes());
@@ -134,7 +136,7 @@ final class ContainerMetrics {
             if (c.stats() == null || c.stats().network() == null) {
                 return;
             }
-            for (ContainerStats.Interface i : c.stats().network().interfaces()) {
+            for (ContainerStats.Interface i : sorted(c.stats().network().interfaces(), ContainerStats.Interface::name)) {
                 if (i.name().equals("lo")) {
                     continue;
                 }
@@ -171,14 +173,27 @@ final class ContainerMetrics {
         s.add(gauge("nscope_container_threads", "Threads in the container", c -> c.processes().threads()));
         s.add(gauge("nscope_container_zombies", "Zombie processes in the container", c -> c.processes().zombies()));
         MetricFamily byState = MetricFamily.gauge("nscope_container_processes_by_state", "Processes by state letter (R, S, D, Z, T, …)");
-        s.add(new Spec(byState, (l, c) -> c.processes().byState().forEach((st, n) -> byState.add(l.add("state", st), n))));
+        s.add(new Spec(byState, (l, c) -> new TreeMap<>(c.processes().byState()).forEach((st, n) -> byState.add(l.add("state", st), n))));
         MetricFamily finding = MetricFamily.gauge("nscope_container_finding", "A finding on the container (value 1), by rule and severity");
         s.add(new Spec(finding, (l, c) -> {
-            for (Finding f : c.findings()) {
+            for (Finding f : sorted(c.findings(), f -> f.rule() + ' ' + f.severity().label())) {
                 finding.add(l.add("rule", f.rule()).add("severity", f.severity().label()), 1);
             }
         }));
         return s;
+    }
+
+    /**
+     * A container's points of one family in the order of their extra label (device, interface, state,
+     * rule), so that with the containers in label order the whole family is in label order.
+     */
+    private static <T> List<T> sorted(List<T> items, Function<T, String> key) {
+        if (items.size() < 2) {
+            return items;
+        }
+        List<T> copy = new ArrayList<>(items);
+        copy.sort(Comparator.comparing(key));
+        return copy;
     }
 
     private static Labels infoLabels(ContainerSnapshot c) {

@@ -84,9 +84,9 @@ final class MetricFamily {
         return labels;
     }
 
-    /** The value of each data point, index for index with {@link #labels()}. */
+    /** The value of each data point, index for index with {@link #labels()}: the first {@code labels().size()} entries. */
     double[] values() {
-        return Arrays.copyOf(values, labels.size());
+        return values;
     }
 
     boolean isEmpty() {

@@ -24,7 +24,8 @@ final class TextExposition {
     private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
     private final boolean openMetrics;
-    private final Map<Labels, byte[]> rendered = new IdentityHashMap<>();
+    /** Where each label set was first written in {@link #out}: {offset, length}; later lines copy it from there. */
+    private final Map<Labels, int[]> written = new IdentityHashMap<>();
     private final Buffer out;
 
     private TextExposition(boolean openMetrics, int sizeHint) {
@@ -111,7 +112,14 @@ final class TextExposition {
             out.put(sample);
             Labels l = labels.get(i);
             if (!l.isEmpty()) {
-                out.put(rendered.computeIfAbsent(l, TextExposition::labelSet));
+                int[] at = written.get(l);
+                if (at == null) {
+                    int start = out.n;
+                    labelSet(l);
+                    written.put(l, new int[] {start, out.n - start});
+                } else {
+                    out.copyWithin(at[0], at[1]);
+                }
             }
             out.put((byte) ' ');
             if (f.kind() == MetricFamily.Kind.INFO) {
@@ -180,28 +188,32 @@ final class TextExposition {
     }
 
     /** {@code {a="x",b="y"}}, values escaped as in both formats: backslash, double quote, newline. */
-    private static byte[] labelSet(Labels l) {
-        StringBuilder sb = new StringBuilder(64);
-        sb.append('{');
+    private void labelSet(Labels l) {
+        out.put((byte) '{');
         for (int i = 0; i < l.size(); i++) {
             if (i > 0) {
-                sb.append(',');
+                out.put((byte) ',');
             }
-            sb.append(l.getPrometheusName(i)).append("=\"");
+            out.ascii(l.getPrometheusName(i)).put((byte) '=').put((byte) '"');
             String v = l.getValue(i);
             for (int k = 0; k < v.length(); k++) {
                 char c = v.charAt(k);
                 switch (c) {
-                    case '\\' -> sb.append("\\\\");
-                    case '"' -> sb.append("\\\"");
-                    case '\n' -> sb.append("\\n");
-                    default -> sb.append(c);
+                    case '\\' -> out.put((byte) '\\').put((byte) '\\');
+                    case '"' -> out.put((byte) '\\').put((byte) '"');
+                    case '\n' -> out.put((byte) '\\').put((byte) 'n');
+                    default -> {
+                        if (c < 0x80) {
+                            out.put((byte) c);
+                        } else {
+                            k = out.utf8(v, k);
+                        }
+                    }
                 }
             }
-            sb.append('"');
+            out.put((byte) '"');
         }
-        sb.append('}');
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        out.put((byte) '}');
     }
 
     /** HELP text: backslash and newline escaped; OpenMetrics also escapes the double quote. */
@@ -277,6 +289,36 @@ final class TextExposition {
             }
             n += len;
             return this;
+        }
+
+        /** Copies {@code length} bytes written earlier at {@code from} to the end. */
+        void copyWithin(int from, int length) {
+            room(length);
+            System.arraycopy(a, from, a, n, length);
+            n += length;
+        }
+
+        /**
+         * Writes the non-ASCII char at {@code k} of {@code s} (with its low surrogate, if it is the high
+         * half of a pair) in UTF-8, as {@code String.getBytes(UTF_8)} does: a lone surrogate is {@code ?}.
+         * Returns the index of the last char used.
+         */
+        int utf8(String s, int k) {
+            char c = s.charAt(k);
+            if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(k + 1));
+                put((byte) (0xF0 | (cp >> 18))).put((byte) (0x80 | ((cp >> 12) & 0x3F)))
+                        .put((byte) (0x80 | ((cp >> 6) & 0x3F))).put((byte) (0x80 | (cp & 0x3F)));
+                return k + 1;
+            }
+            if (Character.isSurrogate(c)) {
+                put((byte) '?');
+            } else if (c < 0x800) {
+                put((byte) (0xC0 | (c >> 6))).put((byte) (0x80 | (c & 0x3F)));
+            } else {
+                put((byte) (0xE0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3F))).put((byte) (0x80 | (c & 0x3F)));
+            }
+            return k;
         }
 
         Buffer digits(long v) {
