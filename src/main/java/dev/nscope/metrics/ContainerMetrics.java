@@ -7,11 +7,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -20,24 +18,33 @@ import java.util.function.Function;
  * the table). Counters are the kernel's raw cumulative values; rates are Prometheus's job.
  */
 final class ContainerMetrics {
+    /** The info series' own labels, besides the base ones. */
+    private static final List<String> INFO_NAMES = List.of("image", "cgroup_path", "pid1_comm", "init_kind", "pod_uid");
+
     private ContainerMetrics() {
     }
 
-    /** Families filled from one container at a time, given its base labels. */
-    private record Spec(List<MetricFamily> families, BiConsumer<Labels, ContainerSnapshot> fill) {
-        Spec(MetricFamily family, BiConsumer<Labels, ContainerSnapshot> fill) {
+    /** Fills families from one container, given its base labels and the cache of the label sets made from them. */
+    @FunctionalInterface
+    private interface Fill {
+        void accept(Labels base, ContainerSnapshot c, LabelCache labels);
+    }
+
+    /** Families filled from one container at a time. */
+    private record Spec(List<MetricFamily> families, Fill fill) {
+        Spec(MetricFamily family, Fill fill) {
             this(List.of(family), fill);
         }
     }
 
     private static Spec gauge(String name, String help, Function<ContainerSnapshot, Number> value) {
         MetricFamily f = MetricFamily.gauge(name, help);
-        return new Spec(f, (l, c) -> f.add(l, value.apply(c)));
+        return new Spec(f, (l, c, cache) -> f.add(l, value.apply(c)));
     }
 
     private static Spec counter(String name, String help, Function<ContainerSnapshot, Number> value) {
         MetricFamily f = MetricFamily.counter(name, help);
-        return new Spec(f, (l, c) -> f.add(l, value.apply(c)));
+        return new Spec(f, (l, c, cache) -> f.add(l, value.apply(c)));
     }
 
     private static <T> T cpu(ContainerSnapshot c, Function<ContainerStats.Cpu, T> f) {
@@ -61,15 +68,21 @@ final class ContainerMetrics {
      * in which a Prometheus snapshot keeps its data points, so that writing them needs no sort.
      */
     static List<MetricFamily> collect(List<ContainerSnapshot> containers) {
+        return collect(containers, new LabelCache());
+    }
+
+    /** As {@link #collect(List)}, with the label sets of the previous snapshot's families at hand. */
+    static List<MetricFamily> collect(List<ContainerSnapshot> containers, LabelCache cache) {
+        cache.nextSnapshot();
         List<Spec> specs = specs();
         List<Map.Entry<Labels, ContainerSnapshot>> labelled = new ArrayList<>(containers.size());
         for (ContainerSnapshot c : containers) {
-            labelled.add(Map.entry(ContainerLabels.of(c), c));
+            labelled.add(Map.entry(cache.base(c), c));
         }
         labelled.sort(Map.Entry.comparingByKey());
         for (Map.Entry<Labels, ContainerSnapshot> e : labelled) {
             for (Spec s : specs) {
-                s.fill.accept(e.getKey(), e.getValue());
+                s.fill.accept(e.getKey(), e.getValue(), cache);
             }
         }
         List<MetricFamily> out = new ArrayList<>(specs.size());
@@ -83,7 +96,10 @@ final class ContainerMetrics {
         List<Spec> s = new ArrayList<>();
         MetricFamily info = MetricFamily.info("nscope_container",
                 "A container's identity (value 1): image, PID 1, init kind, cgroup path");
-        s.add(new Spec(info, (l, c) -> info.add(l.merge(infoLabels(c)), 1)));
+        s.add(new Spec(info, (l, c, cache) -> {
+            List<String> values = infoValues(c);
+            info.add(cache.derived(c, "info\0" + String.join("\0", values), () -> l.merge(Labels.of(INFO_NAMES, values))), 1);
+        }));
         s.add(counter("nscope_container_cpu_usage_seconds", "CPU time used by the container's cgroup", c -> cpu(c, ContainerStats.Cpu::usageSeconds)));
         s.add(counter("nscope_container_cpu_user_seconds", "User CPU time", c -> cpu(c, ContainerStats.Cpu::userSeconds)));
         s.add(counter("nscope_container_cpu_system_seconds", "System CPU time", c -> cpu(c, ContainerStats.Cpu::systemSeconds)));
@@ -111,10 +127,10 @@ final class ContainerMetrics {
         MetricFamily writeBytes = MetricFamily.counter("nscope_container_fs_writes_bytes", "Bytes written to block devices, per device");
         MetricFamily reads = MetricFamily.counter("nscope_container_fs_reads", "Read operations on block devices, per device");
         MetricFamily writes = MetricFamily.counter("nscope_container_fs_writes", "Write operations on block devices, per device");
-        s.add(new Spec(List.of(readBytes, writeBytes, reads, writes), (l, c) -> {
+        s.add(new Spec(List.of(readBytes, writeBytes, reads, writes), (l, c, cache) -> {
             if (c.stats() != null && c.stats().io() != null && c.stats().io().devices() != null) {
                 for (ContainerStats.Device d : sorted(c.stats().io().devices(), ContainerStats.Device::device)) {
-                    Labels dl = l.add("device", d.device());
+                    Labels dl = cache.derived(c, "device\0" + d.device(), () -> l.add("device", d.device()));
                     readBytes.add(dl, d.readBytes());
                     writeBytes.add(dl, d.writeBytes());
                     reads.add(dl, d.readOps());
@@ -132,7 +148,7 @@ final class ContainerMetrics {
             netFamilies.add(MetricFamily.counter("nscope_container_network_" + n[0],
                     n[1] + " by the container's network namespace, per interface (lo left out; one reporter per namespace)"));
         }
-        s.add(new Spec(netFamilies, (l, c) -> {
+        s.add(new Spec(netFamilies, (l, c, cache) -> {
             if (c.stats() == null || c.stats().network() == null) {
                 return;
             }
@@ -140,7 +156,7 @@ final class ContainerMetrics {
                 if (i.name().equals("lo")) {
                     continue;
                 }
-                Labels il = l.add("interface", i.name());
+                Labels il = cache.derived(c, "interface\0" + i.name(), () -> l.add("interface", i.name()));
                 long[] v = {i.rxBytes(), i.txBytes(), i.rxPackets(), i.txPackets(), i.rxErrors(), i.txErrors(), i.rxDropped(), i.txDropped()};
                 for (int k = 0; k < v.length; k++) {
                     netFamilies.get(k).add(il, v[k]);
@@ -173,11 +189,13 @@ final class ContainerMetrics {
         s.add(gauge("nscope_container_threads", "Threads in the container", c -> c.processes().threads()));
         s.add(gauge("nscope_container_zombies", "Zombie processes in the container", c -> c.processes().zombies()));
         MetricFamily byState = MetricFamily.gauge("nscope_container_processes_by_state", "Processes by state letter (R, S, D, Z, T, …)");
-        s.add(new Spec(byState, (l, c) -> new TreeMap<>(c.processes().byState()).forEach((st, n) -> byState.add(l.add("state", st), n))));
+        s.add(new Spec(byState, (l, c, cache) -> new TreeMap<>(c.processes().byState()).forEach((st, n) ->
+                byState.add(cache.derived(c, "state\0" + st, () -> l.add("state", st)), n))));
         MetricFamily finding = MetricFamily.gauge("nscope_container_finding", "A finding on the container (value 1), by rule and severity");
-        s.add(new Spec(finding, (l, c) -> {
+        s.add(new Spec(finding, (l, c, cache) -> {
             for (Finding f : sorted(c.findings(), f -> f.rule() + ' ' + f.severity().label())) {
-                finding.add(l.add("rule", f.rule()).add("severity", f.severity().label()), 1);
+                String severity = f.severity().label();
+                finding.add(cache.derived(c, "rule\0" + f.rule() + "\0" + severity, () -> l.add("rule", f.rule()).add("severity", severity)), 1);
             }
         }));
         return s;
@@ -196,13 +214,14 @@ final class ContainerMetrics {
         return copy;
     }
 
-    private static Labels infoLabels(ContainerSnapshot c) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("image", c.image() == null ? "" : c.image());
-        m.put("cgroup_path", c.cgroupPath() == null ? "" : c.cgroupPath());
-        m.put("pid1_comm", c.pid1() == null ? "" : c.pid1().comm());
-        m.put("init_kind", c.pid1() == null || c.pid1().initKind() == null ? "" : c.pid1().initKind());
-        m.put("pod_uid", c.kubernetes() == null || c.kubernetes().podUid() == null ? "" : c.kubernetes().podUid());
-        return Labels.of(new ArrayList<>(m.keySet()), new ArrayList<>(m.values()));
+    /** The values of the info series' own labels, in the order of {@link #INFO_NAMES}; "" where unknown. */
+    private static List<String> infoValues(ContainerSnapshot c) {
+        return List.of(orEmpty(c.image()), orEmpty(c.cgroupPath()), c.pid1() == null ? "" : orEmpty(c.pid1().comm()),
+                c.pid1() == null ? "" : orEmpty(c.pid1().initKind()),
+                c.kubernetes() == null ? "" : orEmpty(c.kubernetes().podUid()));
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -33,6 +33,8 @@ public class SnapshotCollector implements MultiCollector {
     private final SnapshotStore store;
     private final ScanService service;
     private volatile Cached cached;
+    /** Label sets kept from one snapshot's families to the next; used under this object's lock. */
+    private final LabelCache labels = new LabelCache();
     /** The size of the last container families written, to size the next buffer right the first time. */
     private volatile int lastLength;
 
@@ -118,10 +120,11 @@ public class SnapshotCollector implements MultiCollector {
         }
     }
 
-    private Cached cachedFor(ScanSnapshot s) {
+    /** The families of {@code s}, built by the first scrape that asks (the others wait for it). */
+    private synchronized Cached cachedFor(ScanSnapshot s) {
         Cached c = cached;
         if (c == null || c.snapshot.get() != s) {
-            c = new Cached(s, List.copyOf(ContainerMetrics.collect(s.containers())));
+            c = new Cached(s, List.copyOf(ContainerMetrics.collect(s.containers(), labels)));
             cached = c;
         }
         return c;

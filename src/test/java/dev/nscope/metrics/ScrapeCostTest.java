@@ -54,6 +54,22 @@ class ScrapeCostTest {
     }
 
     @Test
+    void buildingTheFamiliesOfTheNextSnapshotReusesTheLabelSets() {
+        List<ContainerSnapshot> containers = containers(1000);
+        LabelCache cache = new LabelCache();
+        long first = allocated(() -> ContainerMetrics.collect(containers, cache));
+        for (int i = 0; i < 3; i++) {
+            ContainerMetrics.collect(containers, cache);
+        }
+        long next = allocated(() -> ContainerMetrics.collect(containers, cache));
+        long points = ContainerMetrics.collect(containers, cache).stream().mapToLong(f -> f.labels().size()).sum();
+        System.out.printf("families of 1,000 containers (%,d points): %,d bytes allocated the first time, %,d for the next snapshot%n",
+                points, first, next);
+        assertThat(next).isLessThan(first / 2);
+        assertThat(next / points).isLessThan(150);
+    }
+
+    @Test
     void writingAThousandContainersAllocatesLittleMoreThanItWritesAndBeatsTheClientsPath() {
         List<MetricFamily> families = ContainerMetrics.collect(containers(1000));
         int size = TextExposition.write(families, false, name -> true, 16).length();

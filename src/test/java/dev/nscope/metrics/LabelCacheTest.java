@@ -1,0 +1,61 @@
+package dev.nscope.metrics;
+
+import dev.nscope.cgroup.ContainerStats;
+import dev.nscope.container.Runtime;
+import dev.nscope.proc.Namespaces;
+import dev.nscope.scan.ContainerSnapshot;
+import dev.nscope.scan.KubernetesRef;
+import dev.nscope.scan.ProcessSummary;
+import io.prometheus.metrics.model.snapshots.Labels;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LabelCacheTest {
+
+    static ContainerSnapshot container(String id, String name, KubernetesRef k8s) {
+        return new ContainerSnapshot(id, Runtime.CONTAINERD, name, "img:1", k8s, "/kubepods/x", Namespaces.none(), null,
+                new ProcessSummary(1, 1, 0, Map.of("S", 1)), ContainerStats.NONE, List.of(), List.of());
+    }
+
+    @Test
+    void theSameLabelSetsWhileNothingInThemChanges() {
+        LabelCache cache = new LabelCache();
+        AtomicInteger made = new AtomicInteger();
+        cache.nextSnapshot();
+        Labels base = cache.base(container("a", "api", null));
+        Labels withState = cache.derived(container("a", "api", null), "state\0S", () -> {
+            made.incrementAndGet();
+            return base.add("state", "S");
+        });
+        assertThat((Object) base).isEqualTo(ContainerLabels.of(container("a", "api", null)));
+
+        cache.nextSnapshot(); // a new snapshot, new snapshot objects, same container
+        assertThat((Object) cache.base(container("a", "api", null))).isSameAs(base);
+        assertThat((Object) cache.derived(container("a", "api", null), "state\0S", () -> {
+            made.incrementAndGet();
+            return base.add("state", "S");
+        })).isSameAs(withState);
+        assertThat(made).hasValue(1);
+    }
+
+    @Test
+    void newLabelsWhenTheBaseChangesAndNoneForContainersThatWentAway() {
+        LabelCache cache = new LabelCache();
+        cache.nextSnapshot();
+        Labels unnamed = cache.base(container("a", null, null));
+        cache.base(container("b", "gone-soon", null));
+
+        cache.nextSnapshot();
+        Labels named = cache.base(container("a", "api", new KubernetesRef("uid", "web-0", "shop", "nginx")));
+        assertThat((Object) named).isNotSameAs(unnamed).isEqualTo(ContainerLabels.of(container("a", "api", new KubernetesRef("uid", "web-0", "shop", "nginx"))));
+
+        cache.nextSnapshot(); // b was not asked for in the last snapshot: forgotten, and made again if it comes back
+        cache.nextSnapshot();
+        assertThat((Object) cache.base(container("a", "api", new KubernetesRef("uid", "web-0", "shop", "nginx")))).isNotSameAs(named);
+    }
+}
