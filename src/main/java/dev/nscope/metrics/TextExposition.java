@@ -36,8 +36,6 @@ final class TextExposition {
 
     /** Bytes written, in the first {@code length} bytes of {@code array} (not trimmed: no copy). */
     record Chunk(byte[] array, int length) {
-        static final Chunk EMPTY = new Chunk(new byte[0], 0);
-
         String text() {
             return new String(array, 0, length, StandardCharsets.UTF_8);
         }
