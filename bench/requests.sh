@@ -10,11 +10,10 @@ ROUNDS=${ROUNDS:-10}
 PORT=${PORT:-19811}
 jar=target/nscope.jar
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -DskipTests package" >&2; exit 2; }
-flags=$(python3 -c 'import json; e=[l for l in open("Dockerfile") if l.startswith("ENTRYPOINT")][0]; a=json.loads(e[len("ENTRYPOINT"):]); print(" ".join(x for x in a[1:a.index("-jar")] if not x.startswith("-XX:SharedArchiveFile")))')
-eval "$(sed -n 's/^ENV \(.*\)/export \1/p' Dockerfile)"
+. bench/chart-jvm.sh
 gclog=$(mktemp)
 # shellcheck disable=SC2086
-java $flags -XX:MaxRAM=256m -Xlog:gc:file="$gclog":uptime -jar "$jar" --server.port="$PORT" >/dev/null 2>&1 &
+java $JAVA_OPTS -Xlog:gc:file="$gclog":uptime -jar "$jar" --server.port="$PORT" >/dev/null 2>&1 &
 agent=$!
 trap 'kill $agent 2>/dev/null || true; rm -f "$gclog"' EXIT
 for _ in $(seq 1 120); do curl -s -o /dev/null "http://127.0.0.1:$PORT/actuator/health" && break; sleep 0.5; done

@@ -24,11 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${*:-"1000:100 5000:500 10000:1000"}
 CPU_WINDOW=${CPU_WINDOW:-120}
-# the chart's JVM flags: the Dockerfile's ENTRYPOINT (without its CDS archive), in a 256 MiB container
-dockerfile_flags=$(python3 -c 'import json,re; e=[l for l in open("Dockerfile") if l.startswith("ENTRYPOINT")][0]; a=json.loads(e[len("ENTRYPOINT"):]); print(" ".join(x for x in a[1:a.index("-jar")] if not x.startswith("-XX:SharedArchiveFile")))')
-JAVA_OPTS=${JAVA_OPTS:-"$dockerfile_flags -XX:MaxRAM=256m"}
-# and its ENV lines (MALLOC_ARENA_MAX)
-eval "$(sed -n 's/^ENV \(.*\)/export \1/p' Dockerfile)"
+# the chart's JVM flags and environment
+. bench/chart-jvm.sh
 jar=target/nscope.jar
 [ -f "$jar" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }

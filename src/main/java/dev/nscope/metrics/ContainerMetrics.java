@@ -21,6 +21,10 @@ final class ContainerMetrics {
     /** The info series' own labels, besides the base ones. */
     private static final List<String> INFO_NAMES = List.of("image", "cgroup_path", "pid1_comm", "init_kind", "pod_uid");
 
+    /** The order of a finding's labels: {@code rule} sorts before {@code severity}. */
+    private static final Comparator<Finding> BY_RULE_THEN_SEVERITY =
+            Comparator.comparing(Finding::rule).thenComparing(f -> f.severity().label());
+
     private ContainerMetrics() {
     }
 
@@ -129,7 +133,7 @@ final class ContainerMetrics {
         MetricFamily writes = MetricFamily.counter("nscope_container_fs_writes", "Write operations on block devices, per device");
         s.add(new Spec(List.of(readBytes, writeBytes, reads, writes), (l, c, cache) -> {
             if (c.stats() != null && c.stats().io() != null && c.stats().io().devices() != null) {
-                for (ContainerStats.Device d : sorted(c.stats().io().devices(), ContainerStats.Device::device)) {
+                for (ContainerStats.Device d : sorted(c.stats().io().devices(), Comparator.comparing(ContainerStats.Device::device))) {
                     Labels dl = cache.derived(c, "device\0" + d.device(), () -> l.add("device", d.device()));
                     readBytes.add(dl, d.readBytes());
                     writeBytes.add(dl, d.writeBytes());
@@ -152,7 +156,7 @@ final class ContainerMetrics {
             if (c.stats() == null || c.stats().network() == null) {
                 return;
             }
-            for (ContainerStats.Interface i : sorted(c.stats().network().interfaces(), ContainerStats.Interface::name)) {
+            for (ContainerStats.Interface i : sorted(c.stats().network().interfaces(), Comparator.comparing(ContainerStats.Interface::name))) {
                 if (i.name().equals("lo")) {
                     continue;
                 }
@@ -193,7 +197,7 @@ final class ContainerMetrics {
                 byState.add(cache.derived(c, "state\0" + st, () -> l.add("state", st)), n))));
         MetricFamily finding = MetricFamily.gauge("nscope_container_finding", "A finding on the container (value 1), by rule and severity");
         s.add(new Spec(finding, (l, c, cache) -> {
-            for (Finding f : sorted(c.findings(), f -> f.rule() + ' ' + f.severity().label())) {
+            for (Finding f : sorted(c.findings(), BY_RULE_THEN_SEVERITY)) {
                 String severity = f.severity().label();
                 finding.add(cache.derived(c, "rule\0" + f.rule() + "\0" + severity, () -> l.add("rule", f.rule()).add("severity", severity)), 1);
             }
@@ -205,12 +209,12 @@ final class ContainerMetrics {
      * A container's points of one family in the order of their extra label (device, interface, state,
      * rule), so that with the containers in label order the whole family is in label order.
      */
-    private static <T> List<T> sorted(List<T> items, Function<T, String> key) {
+    private static <T> List<T> sorted(List<T> items, Comparator<T> order) {
         if (items.size() < 2) {
             return items;
         }
         List<T> copy = new ArrayList<>(items);
-        copy.sort(Comparator.comparing(key));
+        copy.sort(order);
         return copy;
     }
 

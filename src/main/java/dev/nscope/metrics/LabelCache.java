@@ -18,6 +18,12 @@ import java.util.function.Supplier;
  * are built by one thread at a time.
  */
 final class LabelCache {
+    /**
+     * Label sets made from one container's base labels, at most: its states, findings, devices,
+     * interfaces and info series take a dozen or two. Past this (values that keep changing, such as a
+     * PID 1 that keeps exec'ing new programs) the container's set starts again rather than grow.
+     */
+    static final int MAX_DERIVED = 256;
     private Map<String, Entry> current = new HashMap<>();
     private Map<String, Entry> previous = new HashMap<>();
 
@@ -44,6 +50,9 @@ final class LabelCache {
         Entry e = entry(c);
         Labels l = e.derived().get(key);
         if (l == null) {
+            if (e.derived().size() >= MAX_DERIVED) {
+                e.derived().clear();
+            }
             l = make.get();
             e.derived().put(key, l);
         }

@@ -58,4 +58,22 @@ class LabelCacheTest {
         cache.nextSnapshot();
         assertThat((Object) cache.base(container("a", "api", new KubernetesRef("uid", "web-0", "shop", "nginx")))).isNotSameAs(named);
     }
+
+    @Test
+    void aContainerWhoseLabelValuesKeepChangingDoesNotGrowTheCacheForever() {
+        LabelCache cache = new LabelCache();
+        ContainerSnapshot c = container("a", "api", null);
+        cache.nextSnapshot();
+        Labels base = cache.base(c);
+        Labels first = cache.derived(c, "info\0comm-0", () -> base.add("pid1_comm", "comm-0"));
+        for (int i = 1; i < LabelCache.MAX_DERIVED; i++) {
+            String comm = "comm-" + i;
+            cache.derived(c, "info\0" + comm, () -> base.add("pid1_comm", comm));
+        }
+        assertThat((Object) cache.derived(c, "info\0comm-0", () -> base.add("pid1_comm", "comm-0"))).isSameAs(first);
+        cache.derived(c, "info\0one-too-many", () -> base.add("pid1_comm", "one-too-many"));
+        // the set started again: the first label set is made anew (equal, not the same object)
+        Labels again = cache.derived(c, "info\0comm-0", () -> base.add("pid1_comm", "comm-0"));
+        assertThat((Object) again).isNotSameAs(first).isEqualTo(first);
+    }
 }
