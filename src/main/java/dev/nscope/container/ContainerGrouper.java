@@ -155,25 +155,60 @@ public final class ContainerGrouper {
 
     /** PID 1's namespaces, with unknown types (and all types without a PID 1) from the members' majority. */
     public static <P extends GroupableProcess> Namespaces namespaces(List<P> members, P pid1) {
-        long[] majority = new long[NamespaceType.all().length];
+        Namespaces own = pid1 == null ? null : pid1.namespaces();
+        long[] majority = null;
         for (NamespaceType t : NamespaceType.all()) {
-            Map<Long, Integer> votes = new HashMap<>();
-            long best = Namespaces.UNKNOWN;
-            int bestVotes = 0;
-            for (P p : members) {
-                long v = p.namespaces().get(t);
-                if (v == Namespaces.UNKNOWN) {
-                    continue;
-                }
-                int n = votes.merge(v, 1, Integer::sum);
-                if (n > bestVotes) {
-                    best = v;
-                    bestVotes = n;
-                }
+            if (own != null && own.known(t)) {
+                continue;
             }
-            majority[t.ordinal()] = best;
+            if (majority == null) {
+                majority = new long[NamespaceType.all().length];
+            }
+            majority[t.ordinal()] = majority(members, t);
+        }
+        if (majority == null) {
+            return own; // every link of PID 1 known: no vote needed (the common case, and no allocation)
         }
         Namespaces m = Namespaces.of(majority);
-        return pid1 == null ? m : pid1.namespaces().orElse(m);
+        return own == null ? m : own.orElse(m);
+    }
+
+    /**
+     * The inode most members have for {@code t}; of two as frequent, the first to get there. Usually all
+     * agree, which one pass finds without counting.
+     */
+    private static <P extends GroupableProcess> long majority(List<P> members, NamespaceType t) {
+        long first = Namespaces.UNKNOWN;
+        boolean mixed = false;
+        for (P p : members) {
+            long v = p.namespaces().get(t);
+            if (v == Namespaces.UNKNOWN) {
+                continue;
+            }
+            if (first == Namespaces.UNKNOWN) {
+                first = v;
+            } else if (v != first) {
+                mixed = true;
+                break;
+            }
+        }
+        if (!mixed) {
+            return first;
+        }
+        Map<Long, Integer> votes = new HashMap<>();
+        long best = Namespaces.UNKNOWN;
+        int bestVotes = 0;
+        for (P p : members) {
+            long v = p.namespaces().get(t);
+            if (v == Namespaces.UNKNOWN) {
+                continue;
+            }
+            int n = votes.merge(v, 1, Integer::sum);
+            if (n > bestVotes) {
+                best = v;
+                bestVotes = n;
+            }
+        }
+        return best;
     }
 }

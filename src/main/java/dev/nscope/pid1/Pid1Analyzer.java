@@ -1,5 +1,6 @@
 package dev.nscope.pid1;
 
+import dev.nscope.rules.Evidence;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
@@ -147,9 +148,7 @@ public final class Pid1Analyzer {
         if (before == null || now == null || now.equals(before)) {
             return f;
         }
-        Map<String, Object> e = new java.util.LinkedHashMap<>(f.evidence());
-        e.put("looks", now);
-        return new Finding(f.rule(), f.severity(), f.message(), e);
+        return new Finding(f.rule(), f.severity(), f.message(), Evidence.copyOf(f.evidence()).with("looks", now));
     }
 
     /** Forgets the containers not in {@code liveContainerKeys} (call once per scan, after the last analyze). */

@@ -1,6 +1,7 @@
 package dev.nscope.pid1;
 
 import dev.nscope.proc.ProcStatus;
+import dev.nscope.rules.Evidence;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ final class Pid1Evidence {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hex", Signals.hex(mask));
         m.put("signals", Signals.names(mask));
-        return m;
+        return Evidence.copyOf(m);
     }
 
     static void identity(Map<String, Object> e, Pid1Look look) {
@@ -60,8 +61,8 @@ final class Pid1Evidence {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pid", c.pid());
             m.put("comm", c.comm());
-            out.add(m);
+            out.add(Evidence.copyOf(m));
         }
-        return out;
+        return List.copyOf(out);
     }
 }

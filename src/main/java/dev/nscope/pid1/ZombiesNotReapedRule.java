@@ -1,5 +1,6 @@
 package dev.nscope.pid1;
 
+import dev.nscope.rules.Evidence;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
@@ -62,7 +63,7 @@ public final class ZombiesNotReapedRule implements FindingRule<Pid1Look> {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("pid", z.pid());
             a.put("ageSeconds", seconds(z.ageNanos()));
-            ages.add(a);
+            ages.add(Evidence.copyOf(a));
         }
         e.put("zombiePids", pids);
         e.put("zombieAges", ages);

@@ -57,6 +57,26 @@ class ContainerGrouperTest {
     }
 
     @Test
+    void theVoteIgnoresUnknownLinksBreaksTiesByWhoGotThereFirstAndNeverOverrulesAKnownPid1Link() {
+        P a = proc(80, new int[] {80}, Namespaces.of(0, 210, 310, 7, 8, 9, 10, 11), DOCKER);
+        P b = proc(81, new int[] {81}, Namespaces.of(0, 211, 310, 7, 8, 9, 10, 11), DOCKER);
+        P c = proc(82, new int[] {82}, Namespaces.of(0, 211, 311, 7, 8, 9, 10, 11), DOCKER);
+        P d = proc(83, new int[] {83}, Namespaces.of(0, 210, 0, 7, 8, 9, 10, 11), DOCKER);
+        Namespaces voted = ContainerGrouper.namespaces(List.of(a, b, c, d), null);
+        assertThat(voted.known(NamespaceType.PID)).isFalse();       // nobody knows it
+        assertThat(voted.get(NamespaceType.NET)).isEqualTo(211);    // 2 against 2: 211 had its two votes first
+        assertThat(voted.get(NamespaceType.MNT)).isEqualTo(310);    // 2 against 1, the unknown not counted
+        assertThat(voted.get(NamespaceType.UTS)).isEqualTo(7);      // all agree
+        P pid1 = proc(84, new int[] {84, 1}, Namespaces.of(104, 204, 304, 1, 2, 3, 4, 5), DOCKER);
+        assertThat(ContainerGrouper.namespaces(List.of(a, b, c, d, pid1), pid1)).isSameAs(pid1.namespaces());
+        P halfKnown = proc(85, new int[] {85, 1}, Namespaces.of(105, 0, 305, 1, 2, 3, 4, 5), DOCKER);
+        Namespaces completed = ContainerGrouper.namespaces(List.of(a, b, c, d, halfKnown), halfKnown);
+        assertThat(completed.get(NamespaceType.PID)).isEqualTo(105);
+        assertThat(completed.get(NamespaceType.NET)).isEqualTo(211);
+        assertThat(completed.get(NamespaceType.MNT)).isEqualTo(305);
+    }
+
+    @Test
     void unreadablePid1LinksAreCompletedByTheMembers() {
         List<P> ps = List.of(
                 proc(70, new int[] {70, 1}, Namespaces.none(), DOCKER),
