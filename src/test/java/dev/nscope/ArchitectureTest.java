@@ -11,7 +11,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /** The core knows nothing of Spring, Micrometer or Jackson, and data flows one way. */
 class ArchitectureTest {
     static final String[] CORE = {"dev.nscope.host..", "dev.nscope.proc..", "dev.nscope.cgroup..", "dev.nscope.container..",
-            "dev.nscope.pid1..", "dev.nscope.scan..", "dev.nscope.rules.."};
+            "dev.nscope.pid1..", "dev.nscope.scan..", "dev.nscope.rules..", "dev.nscope.text.."};
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.nscope");
 
@@ -33,6 +33,6 @@ class ArchitectureTest {
 
     @Test
     void corePackagesHaveNoCycles() {
-        slices().matching("dev.nscope.(host|proc|cgroup|container|pid1|scan|rules)..").should().beFreeOfCycles().check(MAIN);
+        slices().matching("dev.nscope.(host|proc|cgroup|container|pid1|scan|rules|text)..").should().beFreeOfCycles().check(MAIN);
     }
 }

@@ -2,11 +2,13 @@ package dev.nscope.agent;
 
 import dev.nscope.scan.Scanner;
 import dev.nscope.web.ContainersEndpoint;
+import dev.nscope.web.ContainersJson;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the core into Spring: one scanner, one snapshot store, and (in agent mode) the scheduler. */
 @Configuration(proxyBeanMethods = false)
@@ -42,8 +44,9 @@ public class AgentConfiguration {
 
     @Bean
     @ConditionalOnWebApplication
-    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties) {
-        return new ContainersEndpoint(store, history, properties.getScanInterval(), properties.getWeb().isCommandLines());
+    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties, JsonMapper json) {
+        return new ContainersEndpoint(store, history, properties.getScanInterval(), properties.getWeb().isCommandLines(),
+                new ContainersJson(json));
     }
 
     @Bean

@@ -2,7 +2,7 @@ package dev.nscope.cli;
 
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
-import dev.nscope.web.ContainersDocument;
+import dev.nscope.web.ContainersJson;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.PrintStream;
@@ -33,7 +33,9 @@ public final class ScanCommand {
         Thread.sleep((zombies ? zombieGrace.plus(SECOND_LOOK) : SECOND_LOOK).toMillis());
         ScanSnapshot s = scanner.scan();
         if (format == CommandLine.Format.JSON) {
-            out.println(json.writeValueAsString(ContainersDocument.of(s)));
+            byte[] doc = new ContainersJson(json).bytes(s);
+            out.write(doc, 0, doc.length);
+            out.println();
         } else {
             out.print(TableFormat.render(s));
         }

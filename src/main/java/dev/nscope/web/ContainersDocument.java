@@ -40,7 +40,11 @@ public record ContainersDocument(Node node, List<Container> containers) {
     /** A finding with its severity as the contract's label. */
     public record FindingView(String rule, String severity, String message, Map<String, Object> evidence) {
         static List<FindingView> of(List<Finding> findings) {
-            return findings.stream().map(f -> new FindingView(f.rule(), f.severity().label(), f.message(), f.evidence())).toList();
+            return findings.stream().map(FindingView::of).toList();
+        }
+
+        static FindingView of(Finding f) {
+            return new FindingView(f.rule(), f.severity().label(), f.message(), f.evidence());
         }
     }
 
@@ -64,14 +68,17 @@ public record ContainersDocument(Node node, List<Container> containers) {
     }
 
     public static ContainersDocument of(ScanSnapshot s) {
+        List<Container> containers = s.containers().stream().map(c -> container(c, s.node().hostNamespaces())).toList();
+        return new ContainersDocument(node(s), containers);
+    }
+
+    static Node node(ScanSnapshot s) {
         NodeInfo n = s.node();
         NodeFacts f = n.facts();
-        Node node = new Node(n.hostname(), n.kernel(), f.os(), f.memoryBytes(), f.logicalCpus(),
+        return new Node(n.hostname(), n.kernel(), f.os(), f.memoryBytes(), f.logicalCpus(),
                 f.bootTime() == null ? null : f.bootTime().toString(), n.cgroupVersion().label(), n.scannedAt().toString(),
                 n.scanMillis(), n.processes(), inodes(n.hostNamespaces()), ErrorCounts.byLabel(n.scanErrors()),
                 n.warnings());
-        List<Container> containers = s.containers().stream().map(c -> container(c, n.hostNamespaces())).toList();
-        return new ContainersDocument(node, containers);
     }
 
     static Container container(ContainerSnapshot c, Namespaces host) {

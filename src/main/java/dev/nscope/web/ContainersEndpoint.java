@@ -6,6 +6,9 @@ import dev.nscope.scan.ScanSnapshot;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.core.io.InputStreamResource;
+import org.springframework.core.io.Resource;
 
 import java.time.Duration;
 
@@ -24,18 +27,28 @@ public class ContainersEndpoint {
     private final HistoryStore history;
     private final Duration interval;
     private final boolean commandLines;
+    private final ContainersJson json;
 
-    public ContainersEndpoint(SnapshotStore store, HistoryStore history, Duration interval, boolean commandLines) {
+    public ContainersEndpoint(SnapshotStore store, HistoryStore history, Duration interval, boolean commandLines,
+                              ContainersJson json) {
         this.store = store;
+        this.json = json;
         this.history = history;
         this.interval = interval;
         this.commandLines = commandLines;
     }
 
-    @ReadOperation
-    public ContainersDocument containers() {
+    /**
+     * The document, streamed as {@link ContainersJson} writes it: the bytes the mapper would write for
+     * {@link ContainersDocument}, with the endpoints' usual JSON media types (a resource would otherwise be
+     * served as application/octet-stream).
+     */
+    @ReadOperation(produces = {"application/vnd.spring-boot.actuator.v3+json", "application/vnd.spring-boot.actuator.v2+json",
+            "application/json"})
+    public WebEndpointResponse<Resource> containers() {
         ScanSnapshot s = store.latest();
-        return s == null ? null : ContainersDocument.of(s);
+        return s == null ? new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND)
+                : new WebEndpointResponse<>(new InputStreamResource(json.document(s)));
     }
 
     @ReadOperation

@@ -1,10 +1,13 @@
 package dev.nscope.web;
 
 import dev.nscope.NscopeApplication;
+import dev.nscope.agent.SnapshotStore;
 import dev.nscope.cli.Cli;
 import dev.nscope.cli.CommandLine;
+import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -69,6 +72,28 @@ class ContainersEndpointTest {
         assertThat(find(doc, "fx-hostpid").get("pid1").isNull()).isTrue();
         // the list view carries no process list
         assertThat(hostnet.has("processList")).isFalse();
+    }
+
+    @Autowired
+    SnapshotStore store;
+
+    @Autowired
+    JsonMapper agentMapper;
+
+    /** The body is written by {@link ContainersJson}: byte for byte what the agent's own mapper writes. */
+    @Test
+    void theBodyIsWhatTheAgentsMapperWritesForTheSnapshot() throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ScanSnapshot before = store.latest();
+            HttpResponse<String> r = get("/actuator/containers");
+            if (before != null && store.latest() == before) { // no scan published while the request ran
+                assertThat(r.body()).isEqualTo(agentMapper.writeValueAsString(ContainersDocument.of(before)));
+                assertThat(get("/actuator/containers").headers().firstValue("content-type"))
+                        .hasValue("application/vnd.spring-boot.actuator.v3+json");
+                return;
+            }
+        }
+        throw new AssertionError("a scan was published during every one of 50 requests");
     }
 
     @Test

@@ -1,0 +1,26 @@
+package dev.nscope.testing;
+
+import java.lang.management.ManagementFactory;
+
+/** What a piece of work costs on this thread: bytes allocated, and the best of several timings. */
+public final class Cost {
+    private Cost() {
+    }
+
+    public static long allocated(Runnable r) {
+        com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long a0 = tm.getCurrentThreadAllocatedBytes();
+        r.run();
+        return tm.getCurrentThreadAllocatedBytes() - a0;
+    }
+
+    public static long bestNanos(int runs, Runnable r) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long t = System.nanoTime();
+            r.run();
+            best = Math.min(best, System.nanoTime() - t);
+        }
+        return best;
+    }
+}

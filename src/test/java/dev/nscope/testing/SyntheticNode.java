@@ -1,0 +1,42 @@
+package dev.nscope.testing;
+
+import dev.nscope.agent.ScanService;
+import dev.nscope.agent.SnapshotStore;
+import dev.nscope.scan.ContainerSnapshot;
+import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.scan.Scanner;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A big node made from a real capture: the containers of the device's v2 capture, copied under new ids. */
+public final class SyntheticNode {
+    private SyntheticNode() {
+    }
+
+    /** A scan of the capture (the node, and containers to copy). */
+    public static ScanSnapshot capture() {
+        Scanner scanner = new Scanner(Fixtures.paths(Fixtures.V2_CASES, "host"));
+        SnapshotStore store = new SnapshotStore();
+        new ScanService(scanner, store, Duration.ofSeconds(10)).runOnce();
+        return store.latest();
+    }
+
+    /** The capture's containers, copied under new ids (64 hex digits) up to {@code n}. */
+    public static List<ContainerSnapshot> containers(int n) {
+        ScanSnapshot s = capture();
+        List<ContainerSnapshot> out = new ArrayList<>(n);
+        for (int i = 0; out.size() < n; i++) {
+            ContainerSnapshot c = s.containers().get(i % s.containers().size());
+            out.add(new ContainerSnapshot(String.format("%064x", i), c.runtime(), c.name(), c.image(), c.kubernetes(),
+                    c.cgroupPath(), c.namespaces(), c.pid1(), c.processes(), c.stats(), c.findings(), c.processList()));
+        }
+        return out;
+    }
+
+    /** The capture's node with {@code n} containers. */
+    public static ScanSnapshot snapshot(int n) {
+        return new ScanSnapshot(capture().node(), containers(n));
+    }
+}
