@@ -22,6 +22,7 @@ public class MetricsConfiguration {
     SnapshotCollector snapshotCollector(SnapshotStore store, ScanService service, ObjectProvider<PrometheusRegistry> registry) {
         SnapshotCollector c = new SnapshotCollector(store, service);
         registry.ifAvailable(r -> r.register(c));
+        store.onPublish(c::prepare);
         return c;
     }
 

@@ -1,5 +1,6 @@
 package dev.nscope.metrics;
 
+import dev.nscope.text.ByteOutput;
 import io.prometheus.metrics.model.snapshots.Labels;
 
 import java.nio.charset.StandardCharsets;
@@ -27,11 +28,14 @@ final class TextExposition {
     private final boolean openMetrics;
     /** Where each label set was first written in {@link #out}: {offset, length}; later lines copy it from there. */
     private final Map<Labels, int[]> written = new IdentityHashMap<>();
-    private final Buffer out;
+    private final ByteOutput out;
 
-    private TextExposition(boolean openMetrics, int sizeHint) {
+    private final IdentityHashMap<Labels, byte[]> rendered;
+
+    private TextExposition(boolean openMetrics, int sizeHint, IdentityHashMap<Labels, byte[]> rendered) {
         this.openMetrics = openMetrics;
-        this.out = new Buffer(sizeHint);
+        this.out = new ByteOutput(sizeHint);
+        this.rendered = rendered;
     }
 
     /** Bytes written, in the first {@code length} bytes of {@code array} (not trimmed: no copy). */
@@ -46,7 +50,18 @@ final class TextExposition {
      * order the client writes them (by name).
      */
     static Chunk write(List<MetricFamily> families, boolean openMetrics, Predicate<String> included, int sizeHint) {
-        TextExposition w = new TextExposition(openMetrics, sizeHint);
+        return write(families, openMetrics, included, sizeHint, null);
+    }
+
+    /**
+     * As {@link #write(List, boolean, Predicate, int)}, with each label set's bytes (the same in both
+     * formats) taken from {@code rendered} when there, and put there when not: label sets live on from one
+     * snapshot to the next ({@link LabelCache}), so most are escaped once and copied after that. The map is
+     * identity-keyed, used by one write at a time, and left with the label sets of this write only.
+     */
+    static Chunk write(List<MetricFamily> families, boolean openMetrics, Predicate<String> included, int sizeHint,
+                       IdentityHashMap<Labels, byte[]> rendered) {
+        TextExposition w = new TextExposition(openMetrics, sizeHint, rendered);
         List<MetricFamily> byName = new ArrayList<>(families);
         byName.sort(Comparator.comparing(MetricFamily::name));
         for (MetricFamily f : byName) {
@@ -54,7 +69,10 @@ final class TextExposition {
                 w.family(f);
             }
         }
-        return new Chunk(w.out.a, w.out.n);
+        if (rendered != null) {
+            rendered.keySet().retainAll(w.written.keySet());
+        }
+        return new Chunk(w.out.array(), w.out.length());
     }
 
     /**
@@ -113,9 +131,17 @@ final class TextExposition {
             if (!l.isEmpty()) {
                 int[] at = written.get(l);
                 if (at == null) {
-                    int start = out.n;
-                    labelSet(l);
-                    written.put(l, new int[] {start, out.n - start});
+                    int start = out.length();
+                    byte[] bytes = rendered == null ? null : rendered.get(l);
+                    if (bytes != null) {
+                        out.put(bytes);
+                    } else {
+                        labelSet(l);
+                        if (rendered != null) {
+                            rendered.put(l, Arrays.copyOfRange(out.array(), start, out.length()));
+                        }
+                    }
+                    written.put(l, new int[] {start, out.length() - start});
                 } else {
                     out.copyWithin(at[0], at[1]);
                 }
@@ -249,94 +275,5 @@ final class TextExposition {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A growable byte array without the locking of {@link java.io.ByteArrayOutputStream}. */
-    private static final class Buffer {
-        private byte[] a;
-        private int n;
-
-        Buffer(int sizeHint) {
-            a = new byte[Math.max(sizeHint, 256)];
-        }
-
-        private void room(int more) {
-            if (n + more > a.length) {
-                a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
-            }
-        }
-
-        Buffer put(byte b) {
-            room(1);
-            a[n++] = b;
-            return this;
-        }
-
-        Buffer put(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, a, n, b.length);
-            n += b.length;
-            return this;
-        }
-
-        /** Names, types and numbers: ASCII only, one byte a char. */
-        Buffer ascii(String s) {
-            int len = s.length();
-            room(len);
-            for (int i = 0; i < len; i++) {
-                a[n + i] = (byte) s.charAt(i);
-            }
-            n += len;
-            return this;
-        }
-
-        /** Copies {@code length} bytes written earlier at {@code from} to the end. */
-        void copyWithin(int from, int length) {
-            room(length);
-            System.arraycopy(a, from, a, n, length);
-            n += length;
-        }
-
-        /**
-         * Writes the non-ASCII char at {@code k} of {@code s} (with its low surrogate, if it is the high
-         * half of a pair) in UTF-8, as {@code String.getBytes(UTF_8)} does: a lone surrogate is {@code ?}.
-         * Returns the index of the last char used.
-         */
-        int utf8(String s, int k) {
-            char c = s.charAt(k);
-            if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(k + 1));
-                put((byte) (0xF0 | (cp >> 18))).put((byte) (0x80 | ((cp >> 12) & 0x3F)))
-                        .put((byte) (0x80 | ((cp >> 6) & 0x3F))).put((byte) (0x80 | (cp & 0x3F)));
-                return k + 1;
-            }
-            if (Character.isSurrogate(c)) {
-                put((byte) '?');
-            } else if (c < 0x800) {
-                put((byte) (0xC0 | (c >> 6))).put((byte) (0x80 | (c & 0x3F)));
-            } else {
-                put((byte) (0xE0 | (c >> 12))).put((byte) (0x80 | ((c >> 6) & 0x3F))).put((byte) (0x80 | (c & 0x3F)));
-            }
-            return k;
-        }
-
-        Buffer digits(long v) {
-            if (v < 0) {
-                put((byte) '-');
-                v = -v;
-            }
-            room(20);
-            int start = n;
-            do {
-                a[n++] = (byte) ('0' + v % 10);
-                v /= 10;
-            } while (v != 0);
-            for (int i = start, j = n - 1; i < j; i++, j--) {
-                byte t = a[i];
-                a[i] = a[j];
-                a[j] = t;
-            }
-            return this;
-        }
     }
 }

@@ -1,18 +1,15 @@
 package dev.nscope.metrics;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.scan.ContainerSnapshot;
-import dev.nscope.scan.ScanSnapshot;
-import dev.nscope.scan.Scanner;
-import dev.nscope.testing.Fixtures;
+import dev.nscope.testing.SyntheticNode;
+import io.prometheus.metrics.model.snapshots.Labels;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
-import java.time.Duration;
-import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 
+import static dev.nscope.testing.Cost.allocated;
+import static dev.nscope.testing.Cost.bestNanos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -21,36 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ScrapeCostTest {
 
-    /** The fixture node's containers, copied under new ids up to {@code n}. */
     static List<ContainerSnapshot> containers(int n) {
-        Scanner scanner = new Scanner(Fixtures.paths(Fixtures.V2_CASES, "host"));
-        SnapshotStore store = new SnapshotStore();
-        new ScanService(scanner, store, Duration.ofSeconds(10)).runOnce();
-        ScanSnapshot s = store.latest();
-        List<ContainerSnapshot> out = new ArrayList<>(n);
-        for (int i = 0; out.size() < n; i++) {
-            ContainerSnapshot c = s.containers().get(i % s.containers().size());
-            out.add(new ContainerSnapshot(String.format("%064x", i), c.runtime(), c.name(), c.image(), c.kubernetes(),
-                    c.cgroupPath(), c.namespaces(), c.pid1(), c.processes(), c.stats(), c.findings(), c.processList()));
-        }
-        return out;
-    }
-
-    static long allocated(Runnable r) {
-        com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long a0 = tm.getCurrentThreadAllocatedBytes();
-        r.run();
-        return tm.getCurrentThreadAllocatedBytes() - a0;
-    }
-
-    static long bestNanos(int runs, Runnable r) {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < runs; i++) {
-            long t = System.nanoTime();
-            r.run();
-            best = Math.min(best, System.nanoTime() - t);
-        }
-        return best;
+        return SyntheticNode.containers(n);
     }
 
     @Test
@@ -87,5 +56,43 @@ class ScrapeCostTest {
         long client = bestNanos(5, () -> TextExpositionTest.client(families, false));
         System.out.printf("writing them: nscope %.1f ms, the Prometheus client (its snapshots and writer) %.1f ms (best of 5)%n", ours / 1e6, client / 1e6);
         assertThat(ours).isLessThan(client / 2);
+    }
+
+    @Test
+    void labelSetsRenderedForOneScrapeAreCopiedByTheNext() {
+        List<ContainerSnapshot> containers = containers(1000);
+        LabelCache cache = new LabelCache();
+        IdentityHashMap<Labels, byte[]> rendered = new IdentityHashMap<>();
+        List<MetricFamily> first = ContainerMetrics.collect(containers, cache);
+        String plain = TextExposition.write(first, false, name -> true, 16).text();
+        assertThat(TextExposition.write(first, false, name -> true, 16, rendered).text()).isEqualTo(plain);
+        int labelSets = rendered.size();
+        assertThat(labelSets).isGreaterThan(1000);
+        Labels someLabels = first.get(0).labels().get(0);
+        byte[] itsBytes = rendered.get(someLabels);
+        assertThat(new String(itsBytes, java.nio.charset.StandardCharsets.UTF_8)).startsWith("{").endsWith("}");
+
+        // the next snapshot's families share the label sets (LabelCache): the same text, escaped once
+        List<MetricFamily> next = ContainerMetrics.collect(containers, cache);
+        int size = plain.length() + 4096;
+        for (int i = 0; i < 3; i++) {
+            TextExposition.write(next, false, name -> true, size, rendered);
+            TextExposition.write(next, false, name -> true, size);
+        }
+        long fresh = allocated(() -> TextExposition.write(next, false, name -> true, size));
+        long copied = allocated(() -> TextExposition.write(next, false, name -> true, size, rendered));
+        assertThat(TextExposition.write(next, false, name -> true, size, rendered).text()).isEqualTo(plain);
+        assertThat(TextExposition.write(next, true, name -> true, size, rendered).text())
+                .isEqualTo(TextExposition.write(next, true, name -> true, size).text());
+        assertThat(rendered).hasSize(labelSets);
+        assertThat(rendered.get(someLabels)).isSameAs(itsBytes); // not escaped again
+        System.out.printf("label sets of 1,000 containers: %,d; a write allocated %,d bytes escaping them, %,d copying them%n",
+                labelSets, fresh, copied);
+        assertThat(copied).isLessThan(fresh + 64 * 1024);
+
+        // a container gone takes its label sets out of the map
+        List<MetricFamily> fewer = ContainerMetrics.collect(containers.subList(0, 10), cache);
+        TextExposition.write(fewer, false, name -> true, 16, rendered);
+        assertThat(rendered.size()).isLessThan(labelSets / 50);
     }
 }

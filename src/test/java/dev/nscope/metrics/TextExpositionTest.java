@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
@@ -81,6 +82,7 @@ class TextExpositionTest {
     @Test
     void escapesNumbersAndEmptyLabelSetsAsTheClientDoes() {
         Random random = new Random(20261128L);
+        IdentityHashMap<Labels, byte[]> rendered = new IdentityHashMap<>();
         for (int round = 0; round < 300; round++) {
             List<MetricFamily> families = new ArrayList<>();
             for (int f = 0; f < 4; f++) {
@@ -107,7 +109,13 @@ class TextExpositionTest {
                 families.add(family);
             }
             for (boolean om : new boolean[] {false, true}) {
-                assertThat(ours(families, om)).as("round %d, %s", round, om ? "OpenMetrics" : "0.0.4").isEqualTo(client(families, om));
+                String expected = client(families, om);
+                assertThat(ours(families, om)).as("round %d, %s", round, om ? "OpenMetrics" : "0.0.4").isEqualTo(expected);
+                // label sets rendered by the other format's write, or by this one the round before: the same bytes
+                for (int again = 0; again < 2; again++) {
+                    assertThat(TextExposition.write(families, om, name -> true, 16, rendered).text())
+                            .as("round %d, %s, label sets rendered before", round, om ? "OpenMetrics" : "0.0.4").isEqualTo(expected);
+                }
             }
         }
     }
