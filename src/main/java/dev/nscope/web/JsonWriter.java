@@ -18,8 +18,10 @@ import java.util.function.Function;
 
 /**
  * Writes the agent's JSON views (records of maps, lists, strings and numbers) to UTF-8 bytes exactly as
- * the agent's Jackson mapper writes them (a test holds the two side by side), at a fraction of the cost:
- * field names are encoded once per record class, and values go straight into a {@link ByteOutput}.
+ * the agent's Jackson mapper writes them (a test holds the two side by side): field names encoded once
+ * per record class, values straight into a {@link ByteOutput}. On its own it is about as fast as the
+ * mapper under C1 (a whole document at 1,000 containers: 22-30 ms against 24-36 ms, C1 harness); what it
+ * adds is writing into a caller's buffer and copying bytes written before ({@link ContainersJson}).
  * A value of any other kind (an enum, an {@code Optional}, a record with Jackson annotations or with
  * getters beyond its components) is handed whole to {@code other}, the mapper itself.
  */
@@ -28,7 +30,10 @@ final class JsonWriter {
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
     private static final byte[] HEX = ascii("0123456789ABCDEF");
-    /** Per ASCII char: 0 as is, a letter for a two-char escape ({@code \n}), -1 for a six-char escape (backslash, u, four hex digits). */
+    /**
+     * Per ASCII char: 0 as is, a letter for a two-char escape ({@code \n}), -1 for a six-char escape
+     * (backslash, u, four upper-case hex digits), as Jackson escapes.
+     */
     private static final byte[] ESCAPES = new byte[128];
 
     static {
@@ -44,7 +49,7 @@ final class JsonWriter {
         ESCAPES['\r'] = 'r';
     }
 
-    /** By record class (a map, not a {@code ClassValue}: its lookups were a fifth of a document's time under C1). */
+    /** By record class. */
     private static final Map<Class<?>, RecordPlan> PLANS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final ByteOutput out;
