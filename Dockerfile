@@ -50,9 +50,9 @@ STOPSIGNAL SIGTERM
 #   -XX:SurvivorRatio=3, -XX:TargetSurvivorRatio=90
 #                               survivor spaces of 6 MiB (3 MiB by default) that may fill to 90%: a scan's
 #                               snapshot lives one interval, and a young collection in that time copied
-#                               what did not fit into the old generation, where it made a ~100 ms full
-#                               collection every other young one (1,000 containers: 6 full collections in
-#                               110 s of requests; none with these)
+#                               what did not fit into the old generation, until a full collection
+#                               (80-125 ms) emptied it (1,000 containers, bench/requests.sh: 2 full
+#                               collections in 110 s of requests without these flags, none with them)
 #   -XX:TieredStopAtLevel=1     the client compiler only: the scan is I/O-bound, and C2's compilations
 #                               cost more CPU and malloc'd memory than they give back (bench/run.sh,
 #                               1,000 containers: RSS 233 -> 187 MiB, CPU in the first 2 min 5.3 -> 2.8%)
