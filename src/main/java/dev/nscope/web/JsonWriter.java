@@ -182,14 +182,14 @@ final class JsonWriter {
     }
 
     /**
-     * A JSON string: quote, backslash and the control chars escaped as Jackson escapes them, the rest in
-     * UTF-8 (a lone surrogate as {@code ?}, as {@code String.getBytes(UTF_8)} writes it).
+     * A JSON string as Jackson writes it: quote, backslash and the control chars escaped, a lone surrogate
+     * (possible: the runtime metadata reader decodes JSON escapes) as a six-char escape, the rest in
+     * UTF-8 ({@link ByteOutput#utf8}). ASCII, nearly all of it, goes straight into the array.
      */
     void string(String s) {
         int len = s.length();
         byte[] a = out.reserve(len * 6 + 2);
-        int start = out.length();
-        int n = start;
+        int n = out.length();
         a[n++] = '"';
         for (int k = 0; k < len; k++) {
             char c = s.charAt(k);
@@ -201,32 +201,31 @@ final class JsonWriter {
                     a[n++] = '\\';
                     a[n++] = e;
                 } else {
-                    a[n++] = '\\';
-                    a[n++] = 'u';
-                    a[n++] = '0';
-                    a[n++] = '0';
-                    a[n++] = HEX[c >> 4];
-                    a[n++] = HEX[c & 0xF];
+                    n = escaped(a, n, c);
                 }
-            } else if (c < 0x800) {
-                a[n++] = (byte) (0xC0 | (c >> 6));
-                a[n++] = (byte) (0x80 | (c & 0x3F));
-            } else if (!Character.isSurrogate(c)) {
-                a[n++] = (byte) (0xE0 | (c >> 12));
-                a[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                a[n++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c) && k + 1 < len && Character.isLowSurrogate(s.charAt(k + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++k));
-                a[n++] = (byte) (0xF0 | (cp >> 18));
-                a[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                a[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                a[n++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)
+                    && !(Character.isHighSurrogate(c) && k + 1 < len && Character.isLowSurrogate(s.charAt(k + 1)))) {
+                n = escaped(a, n, c);
             } else {
-                a[n++] = '?';
+                out.skip(n - out.length());
+                k = out.utf8(s, k);
+                a = out.reserve((len - k) * 6 + 2);
+                n = out.length();
             }
         }
         a[n++] = '"';
-        out.skip(n - start);
+        out.skip(n - out.length());
+    }
+
+    /** {@code c} as backslash, u and four upper-case hex digits, at {@code n} of {@code a}; returns the new end. */
+    private static int escaped(byte[] a, int n, char c) {
+        a[n++] = '\\';
+        a[n++] = 'u';
+        a[n++] = HEX[c >> 12];
+        a[n++] = HEX[(c >> 8) & 0xF];
+        a[n++] = HEX[(c >> 4) & 0xF];
+        a[n++] = HEX[c & 0xF];
+        return n;
     }
 
     private static byte[] ascii(String s) {

@@ -318,10 +318,10 @@ class ContainersJsonTest {
         };
     }
 
-    /** Quotes, backslashes, every control char, non-ASCII letters, emoji, DEL and a slash. */
+    /** Quotes, backslashes, control chars, non-ASCII letters, emoji, lone surrogates, DEL and a slash. */
     static String text(Random random) {
         String[] pieces = {"a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\r", "\b", "\f", "\u0000", "\u001f", "\u007f", "/", "é",
-                "ж", "…", "\u2028", "🐳", "{", "}", "x_y", "pidns-4026532180"};
+                "ж", "…", "\u2028", "🐳", "\ud800", "\udc00", "{", "}", "x_y", "pidns-4026532180"};
         StringBuilder sb = new StringBuilder();
         for (int i = random.nextInt(10); i > 0; i--) {
             sb.append(pieces[random.nextInt(pieces.length)]);
