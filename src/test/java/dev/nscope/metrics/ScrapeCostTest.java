@@ -18,13 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ScrapeCostTest {
 
-    static List<ContainerSnapshot> containers(int n) {
-        return SyntheticNode.containers(n);
-    }
-
     @Test
     void buildingTheFamiliesOfTheNextSnapshotReusesTheLabelSets() {
-        List<ContainerSnapshot> containers = containers(1000);
+        List<ContainerSnapshot> containers = SyntheticNode.containers(1000);
         LabelCache cache = new LabelCache();
         long first = allocated(() -> ContainerMetrics.collect(containers, cache));
         for (int i = 0; i < 3; i++) {
@@ -40,7 +36,7 @@ class ScrapeCostTest {
 
     @Test
     void writingAThousandContainersAllocatesLittleMoreThanItWritesAndBeatsTheClientsPath() {
-        List<MetricFamily> families = ContainerMetrics.collect(containers(1000));
+        List<MetricFamily> families = ContainerMetrics.collect(SyntheticNode.containers(1000));
         int size = TextExposition.write(families, false, name -> true, 16).length();
         assertThat(size).isGreaterThan(1_500_000);
         for (int i = 0; i < 5; i++) { // warm both
@@ -60,7 +56,7 @@ class ScrapeCostTest {
 
     @Test
     void labelSetsRenderedForOneScrapeAreCopiedByTheNext() {
-        List<ContainerSnapshot> containers = containers(1000);
+        List<ContainerSnapshot> containers = SyntheticNode.containers(1000);
         LabelCache cache = new LabelCache();
         IdentityHashMap<Labels, byte[]> rendered = new IdentityHashMap<>();
         List<MetricFamily> first = ContainerMetrics.collect(containers, cache);

@@ -25,7 +25,16 @@ public final class SyntheticNode {
 
     /** The capture's containers, copied under new ids (64 hex digits) up to {@code n}. */
     public static List<ContainerSnapshot> containers(int n) {
+        return copies(capture(), n);
+    }
+
+    /** The capture's node with {@code n} containers. */
+    public static ScanSnapshot snapshot(int n) {
         ScanSnapshot s = capture();
+        return new ScanSnapshot(s.node(), copies(s, n));
+    }
+
+    private static List<ContainerSnapshot> copies(ScanSnapshot s, int n) {
         List<ContainerSnapshot> out = new ArrayList<>(n);
         for (int i = 0; out.size() < n; i++) {
             ContainerSnapshot c = s.containers().get(i % s.containers().size());
@@ -33,10 +42,5 @@ public final class SyntheticNode {
                     c.cgroupPath(), c.namespaces(), c.pid1(), c.processes(), c.stats(), c.findings(), c.processList()));
         }
         return out;
-    }
-
-    /** The capture's node with {@code n} containers. */
-    public static ScanSnapshot snapshot(int n) {
-        return new ScanSnapshot(capture().node(), containers(n));
     }
 }
