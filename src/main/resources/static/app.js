@@ -1,7 +1,7 @@
 // nscope's page: the node summary, the containers table, the namespace map and one container's view.
 // It reads only the agent's own JSON (relative URLs, the browser's credentials) and loads nothing
 // from outside the agent.
-import {clear, el, getJson, SEVERITIES, time} from './util.js';
+import {clear, el, getJson, loadRules, SEVERITIES, time} from './util.js';
 import {createTable} from './table.js';
 import {createMap} from './map.js';
 import {createContainerView} from './container.js';
@@ -84,6 +84,7 @@ function route() {
   window.scrollTo(0, 0);
 }
 
+await loadRules();
 window.addEventListener('hashchange', route);
 route();
 await refresh();

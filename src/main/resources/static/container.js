@@ -1,6 +1,6 @@
 // One container: identity, cgroup, namespaces, PID 1 with its findings (evidence and fix), the process
 // tree, and live charts of CPU, memory, IO and pids from the agent's short history.
-import {badge, bytes, clear, displayName, el, getJson, millis, num, podLabel, RULE_FIXES, RULE_LABELS} from './util.js';
+import {badge, bytes, clear, displayName, el, getJson, millis, num, podLabel, RULES} from './util.js';
 
 const CHARTS = [
   {key: 'cpu', title: 'CPU (cores)', axis: (v) => num(v, 2)},
@@ -133,10 +133,10 @@ export function createContainerView(root, getDoc) {
         el('div', {}, badge(f), ' ', el('code', {}, f.rule)),
         el('p', {}, f.message),
         el('details', {open: true}, el('summary', {}, 'evidence'),
-            el('dl', {class: 'kv evidence'}, Object.entries(f.evidence || {}).filter(([k]) => k !== 'fix').map(([k, v]) =>
+            el('dl', {class: 'kv evidence'}, Object.entries(f.evidence || {}).map(([k, v]) =>
               [el('dt', {}, k), el('dd', {class: 'mono'}, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))]))),
         el('p', {class: 'fix'}, el('strong', {}, 'Fix: '),
-            typeof f.evidence?.fix === 'string' ? f.evidence.fix : RULE_FIXES[f.rule] || RULE_LABELS[f.rule] || ''));
+            f.fix || RULES[f.rule]?.fix || ''));
   }
 
   function processTree(list) {

@@ -1,6 +1,6 @@
 // The containers table: sortable columns, filters (runtime, Kubernetes namespace, finding, free text),
 // finding badges; a click on a row opens the container.
-import {badge, bytes, clear, displayName, el, millis, num, podLabel, shortId, RULE_LABELS, SEVERITIES} from './util.js';
+import {badge, bytes, clear, displayName, el, millis, num, podLabel, shortId, RULES, SEVERITIES} from './util.js';
 
 const SEVERITY_SCORE = {critical: 100, warning: 10, info: 1};
 
@@ -68,7 +68,7 @@ export function createTable(root, onOpen) {
     options(namespace, [...namespaces.map((n) => [n, n]), ['-', '(not Kubernetes)']], 'all');
     const rules = [...new Set(rows.flatMap((r) => r.c.findings.map((f) => f.rule)))].sort();
     options(finding, [...SEVERITIES.map((s) => [`severity:${s}`, `any ${s}`]),
-      ...rules.map((r) => [`rule:${r}`, RULE_LABELS[r] ? `${RULE_LABELS[r]} (${r})` : r]), ['none', 'no findings']], 'any');
+      ...rules.map((r) => [`rule:${r}`, RULES[r] ? `${RULES[r].title} (${r})` : r]), ['none', 'no findings']], 'any');
     render();
   }
 

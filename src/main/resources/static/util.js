@@ -82,43 +82,22 @@ export function podLabel(k) {
 
 export const SEVERITIES = ['critical', 'warning', 'info'];
 
-/** Short labels of the rules, for badges. */
-export const RULE_LABELS = {
-  'pid1-sigterm-dropped': 'SIGTERM dropped',
-  'pid1-zombies-not-reaped': 'zombies',
-  'pid1-signals-not-forwarded': 'signals not forwarded',
-  'host-pid-namespace': 'host pid',
-  'host-network-namespace': 'host network',
-  'host-ipc-namespace': 'host ipc',
-  'host-uts-namespace': 'host uts',
-  'host-mount-namespace': 'host mounts',
-  'host-user-namespace': 'host user',
-  'memory-near-limit': 'memory near limit',
-  'pids-near-limit': 'pids near limit',
-  'oom-killed': 'OOM killed',
-  'cpu-throttled': 'CPU throttled',
-};
+/** The agent's rule catalog (actuator/rules): id -> {severity, title, fix}; loaded once by loadRules(). */
+export const RULES = {};
 
-/** What to do about each finding. */
-export const RULE_FIXES = {
-  'pid1-sigterm-dropped': 'Run the program under an init that forwards signals (docker run --init, tini, dumb-init, '
-      + 'catatonit), or make it handle SIGTERM itself. In an entrypoint script, start the program with exec.',
-  'pid1-zombies-not-reaped': 'Run an init that reaps orphans as PID 1 (docker run --init, tini, dumb-init), '
-      + 'or make PID 1 wait() for the children it starts.',
-  'pid1-signals-not-forwarded': 'Start the program with exec in the entrypoint script so it replaces the shell, '
-      + 'or run an init that passes SIGTERM on (tini, dumb-init).',
-  'host-pid-namespace': 'Drop --pid host / hostPID: true unless the container must see the host\'s processes.',
-  'host-network-namespace': 'Drop --network host / hostNetwork: true and publish the ports it serves instead.',
-  'host-ipc-namespace': 'Drop --ipc host / hostIPC: true.',
-  'host-uts-namespace': 'Drop --uts host: the container can change the host\'s hostname.',
-  'host-mount-namespace': 'Give the container its own mount namespace and mount only the paths it needs.',
-  'host-user-namespace': 'Use user namespaces (dockerd userns-remap, a rootless runtime, Kubernetes hostUsers: false) '
-      + 'so that root in the container is not root on the host.',
-  'memory-near-limit': 'Raise the memory limit or shrink the working set before the OOM killer steps in.',
-  'pids-near-limit': 'Raise the pids limit, or find the process that forks too much in the tree below.',
-  'oom-killed': 'The kernel killed a process of this container for memory: raise the limit or fix the leak.',
-  'cpu-throttled': 'Raise the CPU limit (CFS quota) or lower the demand: throttling adds latency.',
-};
+export async function loadRules() {
+  try {
+    const doc = await getJson('actuator/rules');
+    for (const r of doc.rules) RULES[r.id] = r;
+  } catch (e) {
+    // an older agent without the catalog: badges show the rule ids
+  }
+}
+
+/** A rule's short title, or its id when the catalog does not know it. */
+export function ruleTitle(id) {
+  return RULES[id]?.title || id;
+}
 
 export function worstSeverity(findings) {
   for (const s of SEVERITIES) if ((findings || []).some((f) => f.severity === s)) return s;
@@ -127,5 +106,5 @@ export function worstSeverity(findings) {
 
 export function badge(f) {
   return el('span', {class: `badge sev-${f.severity}`, 'data-rule': f.rule, 'data-severity': f.severity, title: f.message},
-      RULE_LABELS[f.rule] || f.rule);
+      ruleTitle(f.rule));
 }

@@ -3,13 +3,10 @@ package dev.nscope.cgroup;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
-import dev.nscope.rules.Severity;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The resource rules: {@code memory-near-limit}, {@code pids-near-limit}, {@code oom-killed},
@@ -21,33 +18,14 @@ public final class ResourceRules {
 
     public static List<FindingRule<ResourceFacts>> all() {
         return List.of(
-                rule(RuleCatalog.MEMORY_NEAR_LIMIT, Severity.WARNING, ResourceRules::memoryNearLimit),
-                rule(RuleCatalog.PIDS_NEAR_LIMIT, Severity.WARNING, ResourceRules::pidsNearLimit),
-                rule(RuleCatalog.OOM_KILLED, Severity.CRITICAL, ResourceRules::oomKilled),
-                rule(RuleCatalog.CPU_THROTTLED, Severity.WARNING, ResourceRules::cpuThrottled));
-    }
-
-    private static FindingRule<ResourceFacts> rule(String id, Severity severity, Function<ResourceFacts, Finding> check) {
-        return new FindingRule<>() {
-            @Override
-            public String id() {
-                return id;
-            }
-
-            @Override
-            public Severity severity() {
-                return severity;
-            }
-
-            @Override
-            public Optional<Finding> check(ResourceFacts f) {
-                return f.now() == null ? Optional.empty() : Optional.ofNullable(check.apply(f));
-            }
-        };
+                FindingRule.of(RuleCatalog.MEMORY_NEAR_LIMIT, ResourceRules::memoryNearLimit),
+                FindingRule.of(RuleCatalog.PIDS_NEAR_LIMIT, ResourceRules::pidsNearLimit),
+                FindingRule.of(RuleCatalog.OOM_KILLED, ResourceRules::oomKilled),
+                FindingRule.of(RuleCatalog.CPU_THROTTLED, ResourceRules::cpuThrottled));
     }
 
     static Finding memoryNearLimit(ResourceFacts f) {
-        ContainerStats.Memory m = f.now().memory();
+        ContainerStats.Memory m = f.now() == null ? null : f.now().memory();
         if (m == null || m.workingSetBytes() == null || m.limitBytes() == null || m.limitBytes() <= 0) {
             return null;
         }
@@ -55,15 +33,15 @@ public final class ResourceRules {
         if (share < f.thresholds().memoryNearLimit()) {
             return null;
         }
-        return new Finding(RuleCatalog.MEMORY_NEAR_LIMIT, Severity.WARNING,
+        return RuleCatalog.MEMORY_NEAR_LIMIT.finding(
                 String.format("Working set is %.0f%% of the memory limit: the next allocation spike ends in the OOM killer.", share * 100),
+                "raise the memory limit or find what the working set holds (anon vs file cache)",
                 evidence("workingSetBytes", m.workingSetBytes(), "limitBytes", m.limitBytes(), "share", round(share),
-                        "threshold", f.thresholds().memoryNearLimit(),
-                        "fix", "raise the memory limit or find what the working set holds (anon vs file cache)"));
+                        "threshold", f.thresholds().memoryNearLimit()));
     }
 
     static Finding pidsNearLimit(ResourceFacts f) {
-        ContainerStats.Pids p = f.now().pids();
+        ContainerStats.Pids p = f.now() == null ? null : f.now().pids();
         if (p == null || p.current() == null || p.limit() == null || p.limit() <= 0) {
             return null;
         }
@@ -71,15 +49,15 @@ public final class ResourceRules {
         if (share < f.thresholds().pidsNearLimit()) {
             return null;
         }
-        return new Finding(RuleCatalog.PIDS_NEAR_LIMIT, Severity.WARNING,
+        return RuleCatalog.PIDS_NEAR_LIMIT.finding(
                 String.format("%d of %d tasks allowed by pids.max are in use: forks will soon be refused.", p.current(), p.limit()),
+                "look for leaked processes or unreaped zombies; raise --pids-limit if the load is real",
                 evidence("current", p.current(), "limit", p.limit(), "share", round(share), "forkFailures", p.forkFailures(),
-                        "threshold", f.thresholds().pidsNearLimit(),
-                        "fix", "look for leaked processes or unreaped zombies; raise --pids-limit if the load is real"));
+                        "threshold", f.thresholds().pidsNearLimit()));
     }
 
     static Finding oomKilled(ResourceFacts f) {
-        Long now = f.now().memory() == null ? null : f.now().memory().oomKills();
+        Long now = f.now() == null || f.now().memory() == null ? null : f.now().memory().oomKills();
         if (now == null || now == 0) {
             return null;
         }
@@ -88,16 +66,16 @@ public final class ResourceRules {
             return null;
         }
         long kills = before == null ? now : now - before;
-        return new Finding(RuleCatalog.OOM_KILLED, Severity.CRITICAL,
+        return RuleCatalog.OOM_KILLED.finding(
                 before == null ? "The OOM killer has killed " + now + " process(es) of this container."
                         : "The OOM killer killed " + kills + " process(es) of this container since the previous scan.",
+                "raise the memory limit or reduce what the container allocates",
                 evidence("oomKills", now, "sincePreviousScan", before == null ? null : kills,
-                        "limitBytes", f.now().memory().limitBytes(),
-                        "fix", "raise the memory limit or reduce what the container allocates"));
+                        "limitBytes", f.now().memory().limitBytes()));
     }
 
     static Finding cpuThrottled(ResourceFacts f) {
-        ContainerStats.Cpu now = f.now().cpu();
+        ContainerStats.Cpu now = f.now() == null ? null : f.now().cpu();
         ContainerStats.Cpu before = f.previous() == null ? null : f.previous().cpu();
         if (now == null || before == null || now.periods() == null || before.periods() == null
                 || now.throttledPeriods() == null || before.throttledPeriods() == null) {
@@ -112,11 +90,11 @@ public final class ResourceRules {
         if (share < f.thresholds().cpuThrottled()) {
             return null;
         }
-        return new Finding(RuleCatalog.CPU_THROTTLED, Severity.WARNING,
+        return RuleCatalog.CPU_THROTTLED.finding(
                 String.format("Throttled in %.0f%% of CFS periods since the previous scan: the CPU quota holds it back.", share * 100),
+                "raise the CPU limit (or drop it and rely on requests/shares)",
                 evidence("throttledPeriods", throttled, "periods", periods, "share", round(share), "quotaCores", now.quotaCores(),
-                        "threshold", f.thresholds().cpuThrottled(),
-                        "fix", "raise the CPU limit (or drop it and rely on requests/shares)"));
+                        "threshold", f.thresholds().cpuThrottled()));
     }
 
     private static double round(double v) {

@@ -4,7 +4,8 @@ import dev.nscope.proc.NamespaceType;
 import dev.nscope.proc.Namespaces;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
-import dev.nscope.rules.Severity;
+import dev.nscope.rules.RuleCatalog;
+import dev.nscope.rules.RuleSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +18,14 @@ import java.util.Optional;
  * sandbox, which is a different inode from the host's and so never flagged.
  */
 public final class HostNamespaceRule implements FindingRule<NamespaceFacts> {
+    private final RuleSpec spec;
     private final NamespaceType type;
-    private final Severity severity;
     private final String what;
     private final String fix;
 
-    HostNamespaceRule(NamespaceType type, Severity severity, String what, String fix) {
+    HostNamespaceRule(RuleSpec spec, NamespaceType type, String what, String fix) {
+        this.spec = spec;
         this.type = type;
-        this.severity = severity;
         this.what = what;
         this.fix = fix;
     }
@@ -32,42 +33,29 @@ public final class HostNamespaceRule implements FindingRule<NamespaceFacts> {
     /** The contract's host-namespace rules. */
     public static List<HostNamespaceRule> all() {
         return List.of(
-                new HostNamespaceRule(NamespaceType.PID, Severity.WARNING,
+                new HostNamespaceRule(RuleCatalog.HOST_PID_NAMESPACE, NamespaceType.PID,
                         "shares the host's pid namespace: it sees and can signal every process of the node, and has no PID 1 of its own",
                         "drop --pid host / hostPID: true"),
-                new HostNamespaceRule(NamespaceType.NET, Severity.WARNING,
+                new HostNamespaceRule(RuleCatalog.HOST_NETWORK_NAMESPACE, NamespaceType.NET,
                         "shares the host's network namespace: it uses the node's interfaces and ports directly",
                         "drop --network host / hostNetwork: true"),
-                new HostNamespaceRule(NamespaceType.IPC, Severity.WARNING,
+                new HostNamespaceRule(RuleCatalog.HOST_IPC_NAMESPACE, NamespaceType.IPC,
                         "shares the host's IPC namespace: it can reach the node's shared memory and message queues",
                         "drop --ipc host / hostIPC: true"),
-                new HostNamespaceRule(NamespaceType.UTS, Severity.INFO,
+                new HostNamespaceRule(RuleCatalog.HOST_UTS_NAMESPACE, NamespaceType.UTS,
                         "shares the host's UTS namespace: a hostname change inside renames the node",
                         "drop --uts host"),
-                new HostNamespaceRule(NamespaceType.MNT, Severity.CRITICAL,
+                new HostNamespaceRule(RuleCatalog.HOST_MOUNT_NAMESPACE, NamespaceType.MNT,
                         "shares the host's mount namespace: its filesystem is the node's",
                         "run it with a mount namespace of its own"),
-                new HostNamespaceRule(NamespaceType.USER, Severity.INFO,
+                new HostNamespaceRule(RuleCatalog.HOST_USER_NAMESPACE, NamespaceType.USER,
                         "has no user namespace of its own: root inside is root on the host",
                         "enable user namespaces (dockerd --userns-remap, pod hostUsers: false)"));
     }
 
     @Override
-    public String id() {
-        return "host-" + switch (type) {
-            case PID -> "pid";
-            case NET -> "network";
-            case IPC -> "ipc";
-            case UTS -> "uts";
-            case MNT -> "mount";
-            case USER -> "user";
-            default -> type.link();
-        } + "-namespace";
-    }
-
-    @Override
-    public Severity severity() {
-        return severity;
+    public RuleSpec spec() {
+        return spec;
     }
 
     public NamespaceType type() {
@@ -85,7 +73,6 @@ public final class HostNamespaceRule implements FindingRule<NamespaceFacts> {
         evidence.put("namespace", type.link());
         evidence.put("inode", c);
         evidence.put("hostInode", h);
-        evidence.put("fix", fix);
-        return Optional.of(new Finding(id(), severity, "Container " + what + ".", evidence));
+        return Optional.of(spec.finding("Container " + what + ".", fix, evidence));
     }
 }

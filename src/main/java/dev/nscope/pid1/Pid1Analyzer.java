@@ -1,6 +1,5 @@
 package dev.nscope.pid1;
 
-import dev.nscope.rules.Evidence;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
@@ -140,15 +139,12 @@ public final class Pid1Analyzer {
     /** A finding of the last look with this look's count of looks in a row (the evidence's {@code looks}). */
     private static Finding withLooks(Finding f, Pid1Look look) {
         Object before = f.evidence().get("looks");
-        Integer now = switch (f.rule()) {
-            case RuleCatalog.PID1_SIGTERM_DROPPED -> look.sigtermStreak();
-            case RuleCatalog.PID1_SIGNALS_NOT_FORWARDED -> look.notForwardingStreak();
-            default -> null;
-        };
+        Integer now = f.rule().equals(RuleCatalog.PID1_SIGTERM_DROPPED.id()) ? Integer.valueOf(look.sigtermStreak())
+                : f.rule().equals(RuleCatalog.PID1_SIGNALS_NOT_FORWARDED.id()) ? Integer.valueOf(look.notForwardingStreak()) : null;
         if (before == null || now == null || now.equals(before)) {
             return f;
         }
-        return new Finding(f.rule(), f.severity(), f.message(), Evidence.copyOf(f.evidence()).with("looks", now));
+        return f.withEvidence("looks", now);
     }
 
     /** Forgets the containers not in {@code liveContainerKeys} (call once per scan, after the last analyze). */

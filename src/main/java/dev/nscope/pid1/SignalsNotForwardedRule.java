@@ -3,7 +3,7 @@ package dev.nscope.pid1;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
-import dev.nscope.rules.Severity;
+import dev.nscope.rules.RuleSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,13 +20,8 @@ import java.util.Optional;
  */
 public final class SignalsNotForwardedRule implements FindingRule<Pid1Look> {
     @Override
-    public String id() {
+    public RuleSpec spec() {
         return RuleCatalog.PID1_SIGNALS_NOT_FORWARDED;
-    }
-
-    @Override
-    public Severity severity() {
-        return Severity.WARNING;
     }
 
     /** The per-look condition, before confirmation over looks. */
@@ -59,11 +54,11 @@ public final class SignalsNotForwardedRule implements FindingRule<Pid1Look> {
         e.put("childCount", kids.size());
         e.put("children", Pid1Evidence.children(kids));
         e.put("looks", look.notForwardingStreak());
-        e.put("fix", shell
+        String fix = shell
                 ? "exec the main process from the entrypoint (exec \"$@\"), or run with an init that forwards signals: docker run --init, tini, dumb-init"
-                : "run with an init that forwards signals: docker run --init, tini or dumb-init as ENTRYPOINT");
+                : "run with an init that forwards signals: docker run --init, tini or dumb-init as ENTRYPOINT";
         String message = "PID 1 (" + f.comm() + ", " + look.kind().label() + ") will not pass " + sig + " on to its "
                 + kids.size() + " child" + (kids.size() == 1 ? "" : "ren") + ": " + why + "; they are SIGKILLed when it exits.";
-        return Optional.of(new Finding(id(), severity(), message, e));
+        return Optional.of(spec().finding(message, fix, e));
     }
 }

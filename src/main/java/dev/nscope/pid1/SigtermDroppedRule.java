@@ -3,7 +3,7 @@ package dev.nscope.pid1;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
-import dev.nscope.rules.Severity;
+import dev.nscope.rules.RuleSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,13 +16,8 @@ import java.util.Optional;
  */
 public final class SigtermDroppedRule implements FindingRule<Pid1Look> {
     @Override
-    public String id() {
+    public RuleSpec spec() {
         return RuleCatalog.PID1_SIGTERM_DROPPED;
-    }
-
-    @Override
-    public Severity severity() {
-        return Severity.CRITICAL;
     }
 
     @Override
@@ -41,10 +36,9 @@ public final class SigtermDroppedRule implements FindingRule<Pid1Look> {
         if (look.verdict().delivery() != SigtermVerdict.Delivery.DROPPED) {
             e.put("latestLook", look.verdict().how());
         }
-        e.put("fix", fix(look.kind(), f.stopSignal()));
         String message = "PID 1 (" + f.comm() + ", " + look.kind().label() + ") will not receive " + sig + ": "
                 + look.confirmed().reason() + "; a stop waits for the grace period and ends in SIGKILL.";
-        return Optional.of(new Finding(id(), severity(), message, e));
+        return Optional.of(spec().finding(message, fix(look.kind(), f.stopSignal()), e));
     }
 
     static String fix(InitKind kind, int stopSignal) {

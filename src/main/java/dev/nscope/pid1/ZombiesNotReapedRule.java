@@ -4,6 +4,7 @@ import dev.nscope.rules.Evidence;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
+import dev.nscope.rules.RuleSpec;
 import dev.nscope.rules.Severity;
 
 import java.util.ArrayList;
@@ -25,16 +26,13 @@ import java.util.Optional;
  */
 public final class ZombiesNotReapedRule implements FindingRule<Pid1Look> {
     public static final double CRITICAL_SHARE_OF_PIDS_MAX = 0.5;
+    private static final String FIX = "run with an init that reaps orphans: docker run --init, tini or dumb-init as ENTRYPOINT"
+            + " (Kubernetes: shareProcessNamespace: true makes the pause container PID 1, and it reaps)";
 
+    /** Its spec's severity is the base one; a finding is critical past {@link #CRITICAL_SHARE_OF_PIDS_MAX}. */
     @Override
-    public String id() {
+    public RuleSpec spec() {
         return RuleCatalog.PID1_ZOMBIES_NOT_REAPED;
-    }
-
-    /** The base severity; a finding is critical past {@link #CRITICAL_SHARE_OF_PIDS_MAX}. */
-    @Override
-    public Severity severity() {
-        return Severity.WARNING;
     }
 
     @Override
@@ -75,12 +73,10 @@ public final class ZombiesNotReapedRule implements FindingRule<Pid1Look> {
         e.put("pidsMax", f.pidsMax());
         e.put("shareOfPidsMax", share == null ? null : Math.round(share * 10000) / 10000.0);
         e.put("sigChldIgnored", f.status() == null ? null : Signals.has(f.status().sigIgn(), Signals.SIGCHLD));
-        e.put("fix", "run with an init that reaps orphans: docker run --init, tini or dumb-init as ENTRYPOINT"
-                + " (Kubernetes: shareProcessNamespace: true makes the pause container PID 1, and it reaps)");
         String message = "PID 1 (" + f.comm() + ", " + look.kind().label() + ") does not reap: " + n + " zombie"
                 + (n == 1 ? "" : "s") + " of its own for " + seconds(oldest) + " s or more"
                 + (share == null ? "" : ", " + Math.round(share * 100) + "% of pids.max " + f.pidsMax()) + ".";
-        return Optional.of(new Finding(id(), sev, message, e));
+        return Optional.of(spec().finding(sev, message, FIX, e));
     }
 
     private static double seconds(long nanos) {

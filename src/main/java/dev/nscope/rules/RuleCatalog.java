@@ -1,22 +1,62 @@
 package dev.nscope.rules;
 
 import java.util.List;
+import java.util.Optional;
 
-/** Every rule id of the contract, for validating {@code nscope.rules.disabled} and documenting. */
+import static dev.nscope.rules.Severity.CRITICAL;
+import static dev.nscope.rules.Severity.INFO;
+import static dev.nscope.rules.Severity.WARNING;
+
+/**
+ * Every rule of the contract, once: id, severity, title and general fix. The rule classes take their
+ * spec from here; {@code nscope.rules.disabled} is checked against {@link #ALL}; the web page and
+ * {@code /actuator/rules} show {@link #SPECS}.
+ */
 public final class RuleCatalog {
     private RuleCatalog() {
     }
 
-    public static final String PID1_SIGTERM_DROPPED = "pid1-sigterm-dropped";
-    public static final String PID1_ZOMBIES_NOT_REAPED = "pid1-zombies-not-reaped";
-    public static final String PID1_SIGNALS_NOT_FORWARDED = "pid1-signals-not-forwarded";
-    public static final String MEMORY_NEAR_LIMIT = "memory-near-limit";
-    public static final String PIDS_NEAR_LIMIT = "pids-near-limit";
-    public static final String OOM_KILLED = "oom-killed";
-    public static final String CPU_THROTTLED = "cpu-throttled";
+    public static final RuleSpec PID1_SIGTERM_DROPPED = new RuleSpec("pid1-sigterm-dropped", CRITICAL, "SIGTERM dropped",
+            "Run the program under an init that forwards signals (docker run --init, tini, dumb-init, catatonit), "
+                    + "or make it handle SIGTERM itself. In an entrypoint script, start the program with exec.");
+    public static final RuleSpec PID1_ZOMBIES_NOT_REAPED = new RuleSpec("pid1-zombies-not-reaped", WARNING, "zombies",
+            "Run an init that reaps orphans as PID 1 (docker run --init, tini, dumb-init), "
+                    + "or make PID 1 wait() for the children it starts.");
+    public static final RuleSpec PID1_SIGNALS_NOT_FORWARDED = new RuleSpec("pid1-signals-not-forwarded", WARNING,
+            "signals not forwarded", "Start the program with exec in the entrypoint script so it replaces the shell, "
+                    + "or run an init that passes SIGTERM on (tini, dumb-init).");
+    public static final RuleSpec HOST_PID_NAMESPACE = new RuleSpec("host-pid-namespace", WARNING, "host pid",
+            "Drop --pid host / hostPID: true unless the container must see the host's processes.");
+    public static final RuleSpec HOST_NETWORK_NAMESPACE = new RuleSpec("host-network-namespace", WARNING, "host network",
+            "Drop --network host / hostNetwork: true and publish the ports it serves instead.");
+    public static final RuleSpec HOST_IPC_NAMESPACE = new RuleSpec("host-ipc-namespace", WARNING, "host ipc",
+            "Drop --ipc host / hostIPC: true.");
+    public static final RuleSpec HOST_UTS_NAMESPACE = new RuleSpec("host-uts-namespace", INFO, "host uts",
+            "Drop --uts host: the container can change the host's hostname.");
+    public static final RuleSpec HOST_MOUNT_NAMESPACE = new RuleSpec("host-mount-namespace", CRITICAL, "host mounts",
+            "Give the container its own mount namespace and mount only the paths it needs.");
+    public static final RuleSpec HOST_USER_NAMESPACE = new RuleSpec("host-user-namespace", INFO, "host user",
+            "Use user namespaces (dockerd userns-remap, a rootless runtime, Kubernetes hostUsers: false) "
+                    + "so that root in the container is not root on the host.");
+    public static final RuleSpec MEMORY_NEAR_LIMIT = new RuleSpec("memory-near-limit", WARNING, "memory near limit",
+            "Raise the memory limit or shrink the working set before the OOM killer steps in.");
+    public static final RuleSpec PIDS_NEAR_LIMIT = new RuleSpec("pids-near-limit", WARNING, "pids near limit",
+            "Raise the pids limit, or find the process that forks too much in the tree below.");
+    public static final RuleSpec OOM_KILLED = new RuleSpec("oom-killed", CRITICAL, "OOM killed",
+            "The kernel killed a process of this container for memory: raise the limit or fix the leak.");
+    public static final RuleSpec CPU_THROTTLED = new RuleSpec("cpu-throttled", WARNING, "CPU throttled",
+            "Raise the CPU limit (CFS quota) or lower the demand: throttling adds latency.");
 
-    public static final List<String> ALL = List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED,
-            PID1_SIGNALS_NOT_FORWARDED, "host-pid-namespace", "host-network-namespace", "host-ipc-namespace",
-            "host-uts-namespace", "host-mount-namespace", "host-user-namespace", MEMORY_NEAR_LIMIT, PIDS_NEAR_LIMIT,
+    /** Every rule, in the order the docs list them. */
+    public static final List<RuleSpec> SPECS = List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED,
+            PID1_SIGNALS_NOT_FORWARDED, HOST_PID_NAMESPACE, HOST_NETWORK_NAMESPACE, HOST_IPC_NAMESPACE,
+            HOST_UTS_NAMESPACE, HOST_MOUNT_NAMESPACE, HOST_USER_NAMESPACE, MEMORY_NEAR_LIMIT, PIDS_NEAR_LIMIT,
             OOM_KILLED, CPU_THROTTLED);
+
+    /** The ids of {@link #SPECS}. */
+    public static final List<String> ALL = SPECS.stream().map(RuleSpec::id).toList();
+
+    public static Optional<RuleSpec> find(String id) {
+        return SPECS.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
 }

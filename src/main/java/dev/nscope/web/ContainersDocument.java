@@ -38,13 +38,13 @@ public record ContainersDocument(Node node, List<Container> containers) {
     }
 
     /** A finding with its severity as the contract's label. */
-    public record FindingView(String rule, String severity, String message, Map<String, Object> evidence) {
+    public record FindingView(String rule, String severity, String message, String fix, Map<String, Object> evidence) {
         static List<FindingView> of(List<Finding> findings) {
             return findings.stream().map(FindingView::of).toList();
         }
 
         static FindingView of(Finding f) {
-            return new FindingView(f.rule(), f.severity().label(), f.message(), f.evidence());
+            return new FindingView(f.rule(), f.severity().label(), f.message(), f.fix(), f.evidence());
         }
     }
 

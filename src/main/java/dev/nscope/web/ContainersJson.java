@@ -212,18 +212,19 @@ public final class ContainersJson {
             Object[] headValues;
             byte[] head;
             if (was != null && Objects.equals(f.rule(), was.headValues()[0]) && f.severity() == was.headValues()[1]
-                    && Objects.equals(f.message(), was.headValues()[2])) {
+                    && Objects.equals(f.message(), was.headValues()[2]) && Objects.equals(f.fix(), was.headValues()[3])) {
                 headValues = was.headValues();
                 head = was.head();
                 w.copy(head);
             } else {
-                headValues = new Object[] {f.rule(), f.severity(), f.message()};
+                headValues = new Object[] {f.rule(), f.severity(), f.message(), f.fix()};
                 ContainersDocument.FindingView v = ContainersDocument.FindingView.of(f);
                 int from = w.position();
                 w.name(ContainersDocument.FindingView.class, 0).value(v.rule())
                         .name(ContainersDocument.FindingView.class, 1).value(v.severity())
                         .name(ContainersDocument.FindingView.class, 2).value(v.message())
-                        .name(ContainersDocument.FindingView.class, 3).put((byte) '{');
+                        .name(ContainersDocument.FindingView.class, 3).value(v.fix())
+                        .name(ContainersDocument.FindingView.class, 4).put((byte) '{');
                 head = w.since(from);
             }
             Evidence evidence = Evidence.copyOf(f.evidence());

@@ -85,7 +85,7 @@ class LivePid1DockerTest {
     @BeforeAll
     static void startAndScan() throws Exception {
         DockerTests.requireDocker();
-        add("p1-shell", "shell", false, List.of(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED), 3, 0,
+        add("p1-shell", "shell", false, List.of(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id()), 3, 0,
                 DockerTests.container("p1-shell", "sh", "-c", SHELL_WAITING));
         add("p1-init", "docker-init", true, List.of(), 4, 0,
                 DockerTests.container("p1-init", h -> h.withInit(true), "sh", "-c", SHELL_WAITING));
@@ -95,15 +95,15 @@ class LivePid1DockerTest {
                 DockerTests.container("p1-catatonit", "/bin/catatonit", "--", "sleep", "600"));
         add("p1-dumb-init", "dumb-init", true, List.of(), 2, 0,
                 DockerTests.container("p1-dumb-init", "/bin/dumb-init", "sleep", "600"));
-        add("p1-zombies", "unknown", false, List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED), 3, 2,
+        add("p1-zombies", "unknown", false, List.of(PID1_SIGTERM_DROPPED.id(), PID1_ZOMBIES_NOT_REAPED.id()), 3, 2,
                 DockerTests.container("p1-zombies", "sh", "-c", "(sleep 0.2 &); (sleep 0.2 &); exec sleep 600"));
-        add("p1-trap", "shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED), 2, 0,
+        add("p1-trap", "shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED.id()), 2, 0,
                 DockerTests.container("p1-trap", "sh", "-c", "trap \"exit 0\" TERM; sleep 600 & wait"));
         add("p1-hostpid", null, null, List.of(), 1, 0,
                 DockerTests.container("p1-hostpid", h -> h.withPidMode("host"), "sleep", "600"));
-        add("p1-stopsig", "unknown", false, List.of(PID1_SIGTERM_DROPPED), 1, 0,
+        add("p1-stopsig", "unknown", false, List.of(PID1_SIGTERM_DROPPED.id()), 1, 0,
                 DockerTests.container("p1-stopsig", "sleep", "600").withCreateContainerCmdModifier(c -> c.withStopSignal("SIGUSR1")));
-        add("p1-sleep", "unknown", false, List.of(PID1_SIGTERM_DROPPED), 1, 0,
+        add("p1-sleep", "unknown", false, List.of(PID1_SIGTERM_DROPPED.id()), 1, 0,
                 DockerTests.container("p1-sleep", "sleep", "600"));
 
         DockerClient docker = DockerClientFactory.instance().client();
@@ -203,33 +203,33 @@ class LivePid1DockerTest {
     @Order(2)
     void theEvidenceIsWhatTheKernelShows() {
         ContainerSnapshot shell = found("p1-shell");
-        Finding dropped = finding(shell, PID1_SIGTERM_DROPPED);
+        Finding dropped = finding(shell, PID1_SIGTERM_DROPPED.id());
         assertThat(dropped.evidence().get("identifiedBy")).isEqualTo("exe /bin/busybox, applet sh");
         assertThat(dropped.evidence().get("verdict")).isEqualTo("default-action");
         assertThat(signals(dropped, "sigCgt")).containsExactly("SIGINT", "SIGCHLD");
         assertThat(signals(dropped, "sigBlk")).isEmpty();
         assertThat((String) dropped.evidence().get("syscall")).startsWith("130"); // rt_sigsuspend
         assertThat(dropped.evidence().get("wchan")).asString().contains("sigsuspend");
-        Finding notForwarded = finding(shell, PID1_SIGNALS_NOT_FORWARDED);
+        Finding notForwarded = finding(shell, PID1_SIGNALS_NOT_FORWARDED.id());
         assertThat(notForwarded.evidence().get("childCount")).isEqualTo(2);
         assertThat(shell.pid1().children()).isEqualTo(2);
 
         ContainerSnapshot trap = found("p1-trap");
-        assertThat(finding(trap, PID1_SIGNALS_NOT_FORWARDED).evidence().get("catchesSigterm")).isEqualTo(true);
-        assertThat((String) finding(trap, PID1_SIGNALS_NOT_FORWARDED).evidence().get("reason")).contains("traps SIGTERM");
+        assertThat(finding(trap, PID1_SIGNALS_NOT_FORWARDED.id()).evidence().get("catchesSigterm")).isEqualTo(true);
+        assertThat((String) finding(trap, PID1_SIGNALS_NOT_FORWARDED.id()).evidence().get("reason")).contains("traps SIGTERM");
 
         ContainerSnapshot zombies = found("p1-zombies");
-        Finding z = finding(zombies, PID1_ZOMBIES_NOT_REAPED);
+        Finding z = finding(zombies, PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(z.evidence().get("zombies")).isEqualTo(2);
         assertThat(z.evidence().get("pidsMax")).as("no pids limit").isNull();
         assertThat((double) z.evidence().get("oldestAgeSeconds")).isGreaterThanOrEqualTo(GRACE.toMillis() / 1000.0);
         assertThat(zombies.processes().zombies()).isEqualTo(2);
         assertThat(zombies.pid1().children()).as("zombies are no live children").isZero();
 
-        Finding usr1 = finding(found("p1-stopsig"), PID1_SIGTERM_DROPPED);
+        Finding usr1 = finding(found("p1-stopsig"), PID1_SIGTERM_DROPPED.id());
         assertThat(usr1.evidence().get("stopSignal")).isEqualTo("SIGUSR1");
         assertThat(usr1.message()).contains("will not receive SIGUSR1");
-        assertThat(finding(found("p1-sleep"), PID1_SIGTERM_DROPPED).evidence().get("stopSignal")).isEqualTo("SIGTERM");
+        assertThat(finding(found("p1-sleep"), PID1_SIGTERM_DROPPED.id()).evidence().get("stopSignal")).isEqualTo("SIGTERM");
 
         assertThat(found("p1-init").pid1().comm()).isEqualTo("docker-init");
         assertThat(found("p1-init").pid1().exe()).isEqualTo("/sbin/docker-init");
@@ -272,7 +272,7 @@ class LivePid1DockerTest {
             String expected = describe(c.kind(), c.catches(), c.rules());
             String got = s.pid1() == null ? describe(null, null, rules) : describe(s.pid1().initKind(), s.pid1().catchesSigterm(), rules);
             table.add(String.format("%-13s | %-52s | %-52s | %6.2f | %4d", c.name(), expected, got, stop.seconds(), stop.exitCode()));
-            if (rules.contains(PID1_SIGTERM_DROPPED)) {
+            if (rules.contains(PID1_SIGTERM_DROPPED.id())) {
                 soft.assertThat(stop.seconds()).as(c.name() + " flagged: killed after the full timeout").isGreaterThanOrEqualTo(2.9);
                 soft.assertThat(stop.exitCode()).as(c.name() + " flagged: SIGKILLed").isEqualTo(137);
             } else {

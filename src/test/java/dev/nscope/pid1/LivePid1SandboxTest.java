@@ -56,9 +56,9 @@ class LivePid1SandboxTest {
     void verdictsOfTheScannerAgreeWithARealSigtermFromTheHost() throws Exception {
         Live.requireRoot();
         List<Case> cases = List.of(
-                new Case("sh waiting", "sh", "shell", false, List.of(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED), 3, 0,
+                new Case("sh waiting", "sh", "shell", false, List.of(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id()), 3, 0,
                         new String[] {"sh", "-c", "sleep 600 & wait"}),
-                new Case("sh trapping TERM", "sh", "shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED), 3, 0,
+                new Case("sh trapping TERM", "sh", "shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED.id()), 3, 0,
                         new String[] {"sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait"}),
                 new Case("tini-static -s", "tini-static", "tini", true, List.of(), 3, 0,
                         new String[] {program("/usr/bin/tini-static"), "-s", "--", "sleep", "600"}),
@@ -66,9 +66,9 @@ class LivePid1SandboxTest {
                         new String[] {program("/usr/bin/dumb-init"), "sleep", "600"}),
                 new Case("catatonit", "catatonit", "catatonit", true, List.of(), 3, 0,
                         new String[] {program("/usr/bin/catatonit"), "--", "sleep", "600"}),
-                new Case("zombie leaker", "sleep", "unknown", false, List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED), 4, 2,
+                new Case("zombie leaker", "sleep", "unknown", false, List.of(PID1_SIGTERM_DROPPED.id(), PID1_ZOMBIES_NOT_REAPED.id()), 4, 2,
                         new String[] {"sh", "-c", "(sleep 0.2 &); (sleep 0.2 &); exec sleep 600"}),
-                new Case("sleep", "sleep", "unknown", false, List.of(PID1_SIGTERM_DROPPED), 2, 0,
+                new Case("sleep", "sleep", "unknown", false, List.of(PID1_SIGTERM_DROPPED.id()), 2, 0,
                         new String[] {"sleep", "600"}));
 
         Map<Case, Live.Sandbox> sandboxes = new LinkedHashMap<>();
@@ -109,7 +109,7 @@ class LivePid1SandboxTest {
                 soft.assertThat(cs.pid1().catchesSigterm()).as(c.name() + " catchesSigterm").isEqualTo(c.catches());
                 soft.assertThat(rules).as(c.name() + " findings " + cs.findings()).isEqualTo(c.rules());
                 if (c.zombies() > 0) {
-                    Finding z = cs.findings().stream().filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED)).findFirst().orElse(null);
+                    Finding z = cs.findings().stream().filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED.id())).findFirst().orElse(null);
                     soft.assertThat(z).as(c.name()).isNotNull();
                     if (z != null) {
                         soft.assertThat(z.evidence().get("zombies")).as(c.name()).isEqualTo(c.zombies());
@@ -143,7 +143,7 @@ class LivePid1SandboxTest {
                     exited = false;
                     outcome = "alive after " + TERM_WAIT_MILLIS / 1000 + " s";
                 }
-                boolean flagged = found.get(c).contains(PID1_SIGTERM_DROPPED);
+                boolean flagged = found.get(c).contains(PID1_SIGTERM_DROPPED.id());
                 soft.assertThat(exited).as("%s: flagged %s, yet %s", c.name(), flagged, outcome).isEqualTo(!flagged);
                 table.add(String.format("%-17s | %-10s | %-7s | %-50s | %s", c.name(), c.kind(), c.catches(), found.get(c), outcome));
             }

@@ -60,7 +60,7 @@ class Pid1AnalyzerTest {
         assertThat(first.catchesSigterm()).isNull();
         assertThat(first.initKind()).isEqualTo("unknown");
         Pid1Result second = analyzer.analyze("c", sleeper(5000, List.of(), null), S);
-        assertThat(rules(second)).containsExactly(PID1_SIGTERM_DROPPED);
+        assertThat(rules(second)).containsExactly(PID1_SIGTERM_DROPPED.id());
         assertThat(second.catchesSigterm()).isFalse();
         assertThat(second.findings().get(0).evidence().get("looks")).isEqualTo(2);
     }
@@ -109,7 +109,7 @@ class Pid1AnalyzerTest {
         Pid1Facts blind = new Pid1Facts(100, 5000, "sleep", null, List.of(), null, null, null, Signals.SIGTERM, List.of(), 0, null, null);
         analyzer.analyze("c", sleeper(5000, List.of(), null), 0);
         assertThat(analyzer.analyze("c", blind, S).findings()).isEmpty();
-        assertThat(rules(analyzer.analyze("c", sleeper(5000, List.of(), null), 2 * S))).containsExactly(PID1_SIGTERM_DROPPED);
+        assertThat(rules(analyzer.analyze("c", sleeper(5000, List.of(), null), 2 * S))).containsExactly(PID1_SIGTERM_DROPPED.id());
     }
 
     @Test
@@ -135,13 +135,13 @@ class Pid1AnalyzerTest {
     void zombiesAreUnreapedOnlyAfterTheGrace() {
         List<Pid1Facts.Child> kids = List.of(zombie(201, 9000), zombie(202, 9000));
         Pid1Result once = analyzer.analyze("c", sleeper(5000, kids, null), 10 * S);
-        assertThat(rules(once)).doesNotContain(PID1_ZOMBIES_NOT_REAPED);
+        assertThat(rules(once)).doesNotContain(PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(once.pid1Zombies()).isEqualTo(2);
         assertThat(once.unreapedZombies()).isZero();
-        assertThat(rules(analyzer.analyze("c", sleeper(5000, kids, null), 14 * S))).as("4 s < grace").doesNotContain(PID1_ZOMBIES_NOT_REAPED);
+        assertThat(rules(analyzer.analyze("c", sleeper(5000, kids, null), 14 * S))).as("4 s < grace").doesNotContain(PID1_ZOMBIES_NOT_REAPED.id());
         Pid1Result later = analyzer.analyze("c", sleeper(5000, kids, null), 15 * S);
-        assertThat(rules(later)).contains(PID1_ZOMBIES_NOT_REAPED);
-        Finding z = later.findings().stream().filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED)).findFirst().orElseThrow();
+        assertThat(rules(later)).contains(PID1_ZOMBIES_NOT_REAPED.id());
+        Finding z = later.findings().stream().filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED.id())).findFirst().orElseThrow();
         assertThat(z.evidence().get("zombies")).isEqualTo(2);
         assertThat(z.evidence().get("zombiePids")).isEqualTo(List.of(201, 202));
         assertThat(z.evidence().get("zombieAges")).isEqualTo(List.of(Map.of("pid", 201, "ageSeconds", 5.0), Map.of("pid", 202, "ageSeconds", 5.0)));
@@ -153,7 +153,7 @@ class Pid1AnalyzerTest {
     void aReapedZombieWhosePidIsReusedStartsItsOwnClock() {
         analyzer.analyze("c", sleeper(5000, List.of(zombie(201, 9000)), null), 0);
         Pid1Result r = analyzer.analyze("c", sleeper(5000, List.of(zombie(201, 9100)), null), 10 * S);
-        assertThat(rules(r)).doesNotContain(PID1_ZOMBIES_NOT_REAPED);
+        assertThat(rules(r)).doesNotContain(PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(r.look().pid1Zombies().get(0).ageNanos()).isZero();
     }
 
@@ -164,7 +164,7 @@ class Pid1AnalyzerTest {
         Pid1Result r = analyzer.analyze("c", sleeper(5000, List.of(mainThreadExited), null), 60 * S);
         assertThat(r.pid1Zombies()).isZero();
         assertThat(r.liveChildren()).isEqualTo(1);
-        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED);
+        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id());
     }
 
     @Test
@@ -175,7 +175,7 @@ class Pid1AnalyzerTest {
         }
         analyzer.analyze("c", sleeper(5000, kids, 60L), 0);
         Finding z = analyzer.analyze("c", sleeper(5000, kids, 60L), 6 * S).findings().stream()
-                .filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED)).findFirst().orElseThrow();
+                .filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED.id())).findFirst().orElseThrow();
         assertThat(z.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(z.evidence().get("zombies")).isEqualTo(30);
         assertThat((List<?>) z.evidence().get("zombiePids")).as("capped").hasSize(20);
@@ -184,7 +184,7 @@ class Pid1AnalyzerTest {
         Pid1Analyzer other = new Pid1Analyzer(Arch.X86_64, Duration.ofSeconds(5), 2, Set.of());
         other.analyze("c", sleeper(5000, kids, 61L), 0);
         assertThat(other.analyze("c", sleeper(5000, kids, 61L), 6 * S).findings().stream()
-                .filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED)).findFirst().orElseThrow().severity())
+                .filter(f -> f.rule().equals(PID1_ZOMBIES_NOT_REAPED.id())).findFirst().orElseThrow().severity())
                 .isEqualTo(Severity.WARNING);
     }
 
@@ -193,7 +193,7 @@ class Pid1AnalyzerTest {
         Pid1Facts f = sleeper(5000, List.of(live(150, "app")), null).withChildren(List.of(live(150, "app")), 4);
         analyzer.analyze("c", f, 0);
         Pid1Result r = analyzer.analyze("c", f, 10 * S);
-        assertThat(rules(r)).doesNotContain(PID1_ZOMBIES_NOT_REAPED);
+        assertThat(rules(r)).doesNotContain(PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(r.look().facts().otherZombies()).isEqualTo(4);
     }
 
@@ -201,14 +201,14 @@ class Pid1AnalyzerTest {
     void aShellWithChildrenIsFlaggedOnlyWhenSeenTwice() {
         analyzer.analyze("c", shell(List.of(live(101, "sleep")), 0x10000), 0);
         Pid1Result noKids = analyzer.analyze("c", shell(List.of(), 0x10000), S);
-        assertThat(rules(noKids)).containsExactly(PID1_SIGTERM_DROPPED);
+        assertThat(rules(noKids)).containsExactly(PID1_SIGTERM_DROPPED.id());
         analyzer.analyze("c", shell(List.of(live(102, "dd")), 0x10000), 2 * S);
         Pid1Result r = analyzer.analyze("c", shell(List.of(live(102, "dd")), 0x10000), 3 * S);
-        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED);
+        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id());
         Finding n = r.findings().get(1);
         assertThat(n.evidence().get("children")).isEqualTo(List.of(Map.of("pid", 102, "comm", "dd")));
         assertThat(n.evidence().get("catchesSigterm")).isEqualTo(false);
-        assertThat((String) n.evidence().get("fix")).contains("exec");
+        assertThat(n.fix()).contains("exec");
     }
 
     @Test
@@ -226,7 +226,7 @@ class Pid1AnalyzerTest {
                 status(0, 0, 0), inSyscall(7), "do_sys_poll", Signals.SIGTERM, List.of(live(130, "worker")), 0, null, null);
         analyzer.analyze("p", py, 0);
         Pid1Result r = analyzer.analyze("p", py, S);
-        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED);
+        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id());
         assertThat((String) r.findings().get(1).evidence().get("reason")).contains("drops SIGTERM itself");
     }
 
@@ -234,7 +234,7 @@ class Pid1AnalyzerTest {
     void sigtermEvidenceDecodesTheMasks() {
         analyzer.analyze("c", shell(List.of(), 0x10002), 0);
         Finding f = analyzer.analyze("c", shell(List.of(), 0x10002), S).findings().get(0);
-        assertThat(f.rule()).isEqualTo(PID1_SIGTERM_DROPPED);
+        assertThat(f.rule()).isEqualTo(PID1_SIGTERM_DROPPED.id());
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.evidence().get("sigCgt")).isEqualTo(Map.of("hex", "0000000000010002", "signals", List.of("SIGINT", "SIGCHLD")));
         assertThat(f.evidence().get("sigBlk")).isEqualTo(Map.of("hex", "0000000000000000", "signals", List.of()));
@@ -242,7 +242,7 @@ class Pid1AnalyzerTest {
         assertThat(f.evidence().get("initKind")).isEqualTo("shell");
         assertThat(f.evidence().get("identifiedBy")).isEqualTo("exe /usr/bin/dash");
         assertThat(f.evidence().get("stopSignal")).isEqualTo("SIGTERM");
-        assertThat((String) f.evidence().get("fix")).contains("exec \"$@\"");
+        assertThat(f.fix()).contains("exec \"$@\"");
         assertThat(f.message()).startsWith("PID 1 (sh, shell) will not receive SIGTERM");
     }
 
@@ -260,8 +260,8 @@ class Pid1AnalyzerTest {
 
     @Test
     void disabledRulesDoNotRun() {
-        Pid1Analyzer a = new Pid1Analyzer(Arch.X86_64, Duration.ofSeconds(5), 2, Set.of(RuleCatalog.PID1_SIGTERM_DROPPED));
-        assertThat(a.ruleIds()).containsExactly(PID1_ZOMBIES_NOT_REAPED, PID1_SIGNALS_NOT_FORWARDED);
+        Pid1Analyzer a = new Pid1Analyzer(Arch.X86_64, Duration.ofSeconds(5), 2, Set.of(RuleCatalog.PID1_SIGTERM_DROPPED.id()));
+        assertThat(a.ruleIds()).containsExactly(PID1_ZOMBIES_NOT_REAPED.id(), PID1_SIGNALS_NOT_FORWARDED.id());
         a.analyze("c", sleeper(5000, List.of(), null), 0);
         Pid1Result r = a.analyze("c", sleeper(5000, List.of(), null), S);
         assertThat(r.findings()).isEmpty();

@@ -75,13 +75,13 @@ class Pid1FixtureScanTest {
         Map<String, List<String>> expected = Map.of(
                 "tini", List.of(),
                 "pause", List.of(),
-                "trapapp", List.of(PID1_SIGNALS_NOT_FORWARDED),
-                "zombies", List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED),
-                "limits", List.of(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED),
-                "sandbox", List.of(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED),
+                "trapapp", List.of(PID1_SIGNALS_NOT_FORWARDED.id()),
+                "zombies", List.of(PID1_SIGTERM_DROPPED.id(), PID1_ZOMBIES_NOT_REAPED.id()),
+                "limits", List.of(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id()),
+                "sandbox", List.of(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id()),
                 "hostpid", List.of(),
-                "shell", List.of(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED),
-                "python", List.of(PID1_SIGTERM_DROPPED));
+                "shell", List.of(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id()),
+                "python", List.of(PID1_SIGTERM_DROPPED.id()));
         int judged = 0;
         for (String line : Files.readAllLines(host.resolve("cases.txt"))) {
             String[] w = line.trim().split("\\s+");
@@ -102,7 +102,7 @@ class Pid1FixtureScanTest {
             assertThat(outcome).as(name).isIn("exited", "survived");
             assertThat(c.pid1().hostPid()).as(name).isEqualTo(Integer.parseInt(w[2]));
             assertThat(c.pid1().catchesSigterm()).as(name + " (" + c.pid1().initKind() + ")").isEqualTo(exited);
-            assertThat(pid1Rules(c).contains(PID1_SIGTERM_DROPPED)).as(name).isEqualTo(!exited);
+            assertThat(pid1Rules(c).contains(PID1_SIGTERM_DROPPED.id())).as(name).isEqualTo(!exited);
             judged++;
         }
         assertThat(judged).isEqualTo(8);
@@ -112,7 +112,7 @@ class Pid1FixtureScanTest {
     void v2CasesZombiesAreWeighedAgainstThePidsLimitTheScannerReads() {
         ScanSnapshot s = twoScans(Fixtures.paths(Fixtures.V2_CASES, "host"));
         ContainerSnapshot c = s.find("c1".repeat(32)).orElseThrow();
-        Finding z = finding(c, PID1_ZOMBIES_NOT_REAPED);
+        Finding z = finding(c, PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(z.severity()).isEqualTo(Severity.WARNING);
         assertThat(z.evidence().get("zombies")).isEqualTo(3);
         assertThat(z.evidence().get("zombiePids")).isEqualTo(List.of(490, 493, 495));
@@ -122,7 +122,7 @@ class Pid1FixtureScanTest {
         assertThat(z.evidence().get("shareOfPidsMax")).isEqualTo(0.1875);
         assertThat(c.processes().zombies()).isEqualTo(3);
         assertThat(c.pid1().children()).as("zombies are no live children").isZero();
-        assertThat(finding(c, PID1_SIGTERM_DROPPED).evidence().get("looks")).isEqualTo(2);
+        assertThat(finding(c, PID1_SIGTERM_DROPPED.id()).evidence().get("looks")).isEqualTo(2);
     }
 
     @Test
@@ -131,7 +131,7 @@ class Pid1FixtureScanTest {
                 ScanOptions.defaults().withRuntimeDirs(NO_RUNTIME_DIRS).withZombieGrace(Duration.ofHours(1)));
         scanner.scan();
         ContainerSnapshot c = scanner.scan().find("c1".repeat(32)).orElseThrow();
-        assertThat(pid1Rules(c)).containsExactly(PID1_SIGTERM_DROPPED);
+        assertThat(pid1Rules(c)).containsExactly(PID1_SIGTERM_DROPPED.id());
         assertThat(c.processes().zombies()).isEqualTo(3);
     }
 
@@ -143,8 +143,8 @@ class Pid1FixtureScanTest {
         Map<String, Expect> expect = Map.of(
                 "0f".repeat(32), new Expect(430, "catatonit", true, List.of(), 0),
                 "1e".repeat(32), new Expect(448, "dumb-init", true, List.of(), 1),
-                "3c".repeat(32), new Expect(442, "shell", false, List.of(PID1_SIGTERM_DROPPED), 0),
-                "2d".repeat(32), new Expect(443, "shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED), 1),
+                "3c".repeat(32), new Expect(442, "shell", false, List.of(PID1_SIGTERM_DROPPED.id()), 0),
+                "2d".repeat(32), new Expect(443, "shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED.id()), 1),
                 // sleep without syscall/wchan: an unknown program might be waiting, so it is not judged
                 "4b".repeat(32), new Expect(444, "unknown", null, List.of(), 0));
         assertThat(s.containers()).hasSize(expect.size());
@@ -160,11 +160,11 @@ class Pid1FixtureScanTest {
             assertThat(c.pid1().children()).as(as).isEqualTo(x.children());
         }
         // what the findings say when ptrace rights were missing
-        Finding sh = finding(s.find("3c".repeat(32)).orElseThrow(), PID1_SIGTERM_DROPPED);
+        Finding sh = finding(s.find("3c".repeat(32)).orElseThrow(), PID1_SIGTERM_DROPPED.id());
         assertThat(sh.evidence().get("identifiedBy")).isEqualTo("comm sh (exe unreadable)");
         assertThat(sh.evidence().get("verdict")).isEqualTo("default-action");
         assertThat((String) sh.evidence().get("reason")).contains("shell never waits for signals");
-        Finding trap = finding(s.find("2d".repeat(32)).orElseThrow(), PID1_SIGNALS_NOT_FORWARDED);
+        Finding trap = finding(s.find("2d".repeat(32)).orElseThrow(), PID1_SIGNALS_NOT_FORWARDED.id());
         assertThat(trap.evidence().get("catchesSigterm")).isEqualTo(true);
         assertThat(s.node().scanErrors().get(ErrorKind.PERMISSION)).as("files a capture lacks are no errors").isZero();
         assertThat(s.node().scanErrors().get(ErrorKind.MALFORMED)).isZero();

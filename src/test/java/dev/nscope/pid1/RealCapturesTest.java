@@ -75,7 +75,7 @@ class RealCapturesTest {
             Pid1Result r = twoLooks(CapturedPid1.facts(paths, pid));
             boolean exited = reality.get(pid).equals("exited");
             assertThat(r.catchesSigterm()).as("case %s (pid %d, %s)", w[0], pid, r.initKind()).isEqualTo(exited);
-            assertThat(rules(r).contains(PID1_SIGTERM_DROPPED)).as("case %s", w[0]).isEqualTo(!exited);
+            assertThat(rules(r).contains(PID1_SIGTERM_DROPPED.id())).as("case %s", w[0]).isEqualTo(!exited);
         }
     }
 
@@ -105,8 +105,8 @@ class RealCapturesTest {
         Pid1Result r = twoLooks(CapturedPid1.facts(Fixtures.paths(Fixtures.V2_CASES, "host"), 477));
         assertThat(r.initKind()).isEqualTo("shell");
         assertThat(r.catchesSigterm()).isTrue();
-        assertThat(rules(r)).containsExactly(PID1_SIGNALS_NOT_FORWARDED);
-        Finding f = finding(r, PID1_SIGNALS_NOT_FORWARDED);
+        assertThat(rules(r)).containsExactly(PID1_SIGNALS_NOT_FORWARDED.id());
+        Finding f = finding(r, PID1_SIGNALS_NOT_FORWARDED.id());
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.evidence().get("children")).isEqualTo(List.of(Map.of("pid", 479, "comm", "sleep")));
         assertThat(f.evidence().get("catchesSigterm")).isEqualTo(true);
@@ -123,8 +123,8 @@ class RealCapturesTest {
         Pid1Facts facts = CapturedPid1.facts(paths, 488, Signals.SIGTERM, max, current, new ErrorCounts());
         Pid1Result r = twoLooks(facts);
         assertThat(r.catchesSigterm()).isFalse();
-        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED);
-        Finding z = finding(r, PID1_ZOMBIES_NOT_REAPED);
+        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id(), PID1_ZOMBIES_NOT_REAPED.id());
+        Finding z = finding(r, PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(z.severity()).isEqualTo(Severity.WARNING);
         assertThat(z.evidence().get("zombies")).isEqualTo(3);
         assertThat(z.evidence().get("zombiePids")).isEqualTo(List.of(490, 493, 495));
@@ -132,7 +132,7 @@ class RealCapturesTest {
         assertThat(z.evidence().get("pidsMax")).isEqualTo(16L);
         assertThat(z.evidence().get("pidsCurrent")).isEqualTo(current);
         assertThat(z.evidence().get("shareOfPidsMax")).isEqualTo(0.1875);
-        Finding s = finding(r, PID1_SIGTERM_DROPPED);
+        Finding s = finding(r, PID1_SIGTERM_DROPPED.id());
         assertThat(s.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(s.evidence().get("syscall")).isEqualTo("230");
         assertThat(s.evidence().get("wchan")).isEqualTo("hrtimer_nanosleep");
@@ -146,13 +146,13 @@ class RealCapturesTest {
     void shellWaitingOnChildrenDropsAndDoesNotForward() {
         Pid1Result r = twoLooks(CapturedPid1.facts(Fixtures.paths(Fixtures.V2_CASES, "host"), 549));
         assertThat(r.initKind()).isEqualTo("shell");
-        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED);
-        Finding s = finding(r, PID1_SIGTERM_DROPPED);
+        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id());
+        Finding s = finding(r, PID1_SIGTERM_DROPPED.id());
         assertThat(signals(s, "sigCgt")).containsExactly("SIGCHLD");
         assertThat(s.evidence().get("syscall")).isEqualTo("130");
         assertThat(s.evidence().get("wchan")).isEqualTo("sigsuspend.isra.0");
-        assertThat((String) s.evidence().get("fix")).contains("exec");
-        Finding n = finding(r, PID1_SIGNALS_NOT_FORWARDED);
+        assertThat(s.fix()).contains("exec");
+        Finding n = finding(r, PID1_SIGNALS_NOT_FORWARDED.id());
         assertThat(n.evidence().get("childCount")).isEqualTo(2);
         assertThat(n.evidence().get("children")).isEqualTo(List.of(Map.of("pid", 551, "comm", "sleep"), Map.of("pid", 552, "comm", "sleep")));
     }
@@ -161,10 +161,10 @@ class RealCapturesTest {
     void python3HasNoHandler() {
         Pid1Result r = twoLooks(CapturedPid1.facts(Fixtures.paths(Fixtures.V2_CASES, "host"), 556));
         assertThat(r.initKind()).isEqualTo("python");
-        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED);
-        Finding s = finding(r, PID1_SIGTERM_DROPPED);
+        assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id());
+        Finding s = finding(r, PID1_SIGTERM_DROPPED.id());
         assertThat(signals(s, "sigIgn")).containsExactly("SIGINT", "SIGQUIT", "SIGPIPE", "SIGXFSZ");
-        assertThat((String) s.evidence().get("fix")).contains("signal.signal(signal.SIGTERM");
+        assertThat(s.fix()).contains("signal.signal(signal.SIGTERM");
         assertThat(s.evidence().get("exe")).isEqualTo("/usr/bin/python3.12");
     }
 
@@ -221,14 +221,14 @@ class RealCapturesTest {
         record Expect(String kind, boolean catches, List<String> rules) {
         }
         Map<String, Expect> expect = Map.ofEntries(
-                Map.entry("fx-plain", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED))),
+                Map.entry("fx-plain", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED.id()))),
                 Map.entry("fx-init", new Expect("docker-init", true, List.of())),
-                Map.entry("fx-hostnet", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED))),
-                Map.entry("fx-limits", new Expect("shell", false, List.of(PID1_SIGTERM_DROPPED, PID1_SIGNALS_NOT_FORWARDED))),
-                Map.entry("fx-zombies", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED))),
-                Map.entry("fx-trap", new Expect("shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED))),
-                Map.entry("fx-stopsig", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED))),
-                Map.entry("fx-compose", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED))),
+                Map.entry("fx-hostnet", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED.id()))),
+                Map.entry("fx-limits", new Expect("shell", false, List.of(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id()))),
+                Map.entry("fx-zombies", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED.id(), PID1_ZOMBIES_NOT_REAPED.id()))),
+                Map.entry("fx-trap", new Expect("shell", true, List.of(PID1_SIGNALS_NOT_FORWARDED.id()))),
+                Map.entry("fx-stopsig", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED.id()))),
+                Map.entry("fx-compose", new Expect("unknown", false, List.of(PID1_SIGTERM_DROPPED.id()))),
                 Map.entry("fx-tini", new Expect("tini", true, List.of())),
                 Map.entry("fx-catatonit", new Expect("catatonit", true, List.of())),
                 Map.entry("fx-dumbinit", new Expect("dumb-init", true, List.of())));
@@ -257,11 +257,11 @@ class RealCapturesTest {
     @Test
     void busyboxShellMasksAreDecoded() throws IOException {
         Pid1Result r = docker("fx-limits");
-        Finding s = finding(r, PID1_SIGTERM_DROPPED);
+        Finding s = finding(r, PID1_SIGTERM_DROPPED.id());
         assertThat(signals(s, "sigCgt")).containsExactly("SIGINT", "SIGCHLD");
         assertThat(((Map<?, ?>) s.evidence().get("sigCgt")).get("hex")).isEqualTo("0000000000010002");
         assertThat(s.evidence().get("identifiedBy")).isEqualTo("exe /bin/busybox, applet sh");
-        assertThat(finding(r, PID1_SIGNALS_NOT_FORWARDED).evidence().get("children"))
+        assertThat(finding(r, PID1_SIGNALS_NOT_FORWARDED.id()).evidence().get("children"))
                 .isEqualTo(List.of(Map.of("pid", 21801, "comm", "yes")));
     }
 
@@ -269,15 +269,15 @@ class RealCapturesTest {
     void dockerStopSignalFromConfigIsTheOneJudged() throws IOException {
         DockerCase c = dockerCases().get("fx-stopsig");
         assertThat(stopSignal(c)).isEqualTo(Signals.SIGUSR1);
-        Finding s = finding(docker("fx-stopsig"), PID1_SIGTERM_DROPPED);
+        Finding s = finding(docker("fx-stopsig"), PID1_SIGTERM_DROPPED.id());
         assertThat(s.evidence().get("stopSignal")).isEqualTo("SIGUSR1");
         assertThat(s.message()).contains("will not receive SIGUSR1");
-        assertThat((String) s.evidence().get("fix")).contains("SIGUSR1");
+        assertThat(s.fix()).contains("SIGUSR1");
     }
 
     @Test
     void dockerZombiesOfPid1() throws IOException {
-        Finding z = finding(docker("fx-zombies"), PID1_ZOMBIES_NOT_REAPED);
+        Finding z = finding(docker("fx-zombies"), PID1_ZOMBIES_NOT_REAPED.id());
         assertThat(z.evidence().get("zombiePids")).isEqualTo(List.of(21869, 21871, 21873));
         assertThat(z.evidence().get("pidsMax")).isNull();
         assertThat(z.evidence().get("shareOfPidsMax")).isNull();
@@ -319,10 +319,10 @@ class RealCapturesTest {
 
         assertThat(r.get(442).initKind()).isEqualTo("shell");
         assertThat(r.get(442).look().init().by()).isEqualTo("comm sh (exe unreadable)");
-        assertThat(rules(r.get(442))).containsExactly(PID1_SIGTERM_DROPPED);
+        assertThat(rules(r.get(442))).containsExactly(PID1_SIGTERM_DROPPED.id());
 
         assertThat(r.get(443).catchesSigterm()).isTrue();
-        assertThat(rules(r.get(443))).containsExactly(PID1_SIGNALS_NOT_FORWARDED);
+        assertThat(rules(r.get(443))).containsExactly(PID1_SIGNALS_NOT_FORWARDED.id());
 
         // sleep: no handler, but without syscall and wchan an unknown program might be waiting: not told, not flagged
         assertThat(r.get(444).initKind()).isEqualTo("unknown");
@@ -333,7 +333,7 @@ class RealCapturesTest {
     @Test
     void theRuleIdsAreTheContractsOnes() {
         assertThat(new Pid1Analyzer(Arch.X86_64, Duration.ofSeconds(5), 2, Set.of()).ruleIds())
-                .containsExactly(RuleCatalog.PID1_SIGTERM_DROPPED, RuleCatalog.PID1_ZOMBIES_NOT_REAPED, RuleCatalog.PID1_SIGNALS_NOT_FORWARDED)
+                .containsExactly(RuleCatalog.PID1_SIGTERM_DROPPED.id(), RuleCatalog.PID1_ZOMBIES_NOT_REAPED.id(), RuleCatalog.PID1_SIGNALS_NOT_FORWARDED.id())
                 .allMatch(RuleCatalog.ALL::contains);
     }
 }

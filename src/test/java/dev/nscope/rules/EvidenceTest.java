@@ -73,9 +73,9 @@ class EvidenceTest {
 
     @Test
     void aFindingKeepsItsEvidenceAsEvidence() {
-        Finding f = new Finding("host-user-namespace", Severity.INFO, "m", sample());
+        Finding f = new Finding("host-user-namespace", Severity.INFO, "m", "f", sample());
         assertThat(f.evidence()).isInstanceOf(Evidence.class).isEqualTo(sample());
-        assertThat(new Finding("r", Severity.INFO, "m", null).evidence()).isEmpty();
-        assertThat(List.of(f)).containsExactly(new Finding("host-user-namespace", Severity.INFO, "m", new LinkedHashMap<>(sample())));
+        assertThat(new Finding("r", Severity.INFO, "m", "f", null).evidence()).isEmpty();
+        assertThat(List.of(f)).containsExactly(new Finding("host-user-namespace", Severity.INFO, "m", "f", new LinkedHashMap<>(sample())));
     }
 }

@@ -189,6 +189,24 @@ class ContainersEndpointTest {
     }
 
     @Test
+    void theRuleCatalogIsServedWithTitlesAndFixesAndFindingsCarryTheirFix() throws Exception {
+        HttpResponse<String> r = get("/actuator/rules");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode rules = JSON.readTree(r.body()).get("rules");
+        assertThat(rules.findValuesAsString("id")).containsExactlyElementsOf(dev.nscope.rules.RuleCatalog.ALL);
+        for (JsonNode rule : rules) {
+            assertThat(rule.get("severity").asString()).as(rule.toString()).isIn("critical", "warning", "info");
+            assertThat(rule.get("title").asString()).as(rule.toString()).isNotBlank();
+            assertThat(rule.get("fix").asString()).as(rule.toString()).isNotBlank();
+        }
+        JsonNode hostnet = find(JSON.readTree(get("/actuator/containers").body()), "fx-hostnet");
+        for (JsonNode f : hostnet.get("findings")) {
+            assertThat(f.get("fix").asString()).as(f.toString()).isNotBlank();
+            assertThat(f.get("evidence").has("fix")).as("the fix is the finding's, not evidence").isFalse();
+        }
+    }
+
+    @Test
     void scanFormatJsonPrintsTheSameDocument() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CommandLine cl = CommandLine.parse(new String[] {"scan", "--format=json", "--nscope.procfs=" + ROOT.resolve("proc"),

@@ -202,7 +202,7 @@ class ContainersJsonTest {
             Object looks = e.get("looks");
             Evidence next = random.nextInt(4) == 0 && !e.isEmpty() ? e.with(e.key(random.nextInt(e.size())), value(random, 0))
                     : e.with("looks", looks instanceof Integer n ? n + 1 : 2);
-            out.add(new Finding(f.rule(), f.severity(), f.message(), next));
+            out.add(new Finding(f.rule(), f.severity(), f.message(), f.fix(), next));
         }
         return out;
     }
@@ -220,8 +220,7 @@ class ContainersJsonTest {
                 if (random.nextBoolean()) {
                     e.put("looks", 2);
                 }
-                e.put("fix", text(random));
-                out.add(new Finding(rule, Severity.values()[random.nextInt(3)], text(random), e));
+                out.add(new Finding(rule, Severity.values()[random.nextInt(3)], text(random), random.nextBoolean() ? null : text(random), e));
             }
         }
         return out;
