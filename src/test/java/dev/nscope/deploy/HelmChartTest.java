@@ -214,9 +214,9 @@ class HelmChartTest {
 
     @Test
     void theChartShipsTheTestedRulesAndDashboardsUnchanged() throws IOException {
-        // one source of truth: prometheus/ and dashboards/ (tested with promtool and a live Prometheus); the chart
-        // holds byte-for-byte copies. After changing them: cp prometheus/nscope-rules.yaml helm/nscope/files/ &&
-        // cp dashboards/*.json helm/nscope/dashboards/
+        // one source of truth: the mixin's rules (mixin/generate.sh writes prometheus/ and the chart's copy; MixinTest)
+        // and dashboards/ (tested with promtool and a live Prometheus); the chart holds byte-for-byte copies. After
+        // changing the dashboards: cp dashboards/*.json helm/nscope/dashboards/
         assertThat(Files.readString(Chart.DIR.resolve("files/nscope-rules.yaml")))
                 .isEqualTo(Files.readString(Path.of("prometheus/nscope-rules.yaml")));
         List<String> source;
