@@ -19,9 +19,9 @@ final class Tools {
     private Tools() {
     }
 
-    /** An executable on the PATH (or in /usr/bin, /usr/local/bin). */
+    /** An executable on the PATH (or in /usr/bin, /usr/local/bin, /usr/sbin, /sbin). */
     static Optional<Path> find(String name) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/usr/local/bin";
+        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin:/usr/local/bin:/usr/sbin:/sbin";
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
