@@ -78,6 +78,30 @@ final class Chart {
         return copy;
     }
 
+    /**
+     * A copy of the chart whose {@code values.yaml} is the chart's own with {@code valuesFile} merged over it,
+     * as Helm merges a {@code -f} file: for {@code helm lint}, which takes no values file.
+     */
+    static Path copyWithValues(Path dir, Path valuesFile) throws IOException {
+        Path copy = copyTo(dir);
+        Yaml yaml = new Yaml();
+        Map<String, Object> merged = map(yaml.load(Files.readString(DIR.resolve("values.yaml"))));
+        Object over = yaml.load(Files.readString(valuesFile));
+        if (over != null) {
+            merged = merge(merged, map(over));
+        }
+        Files.writeString(copy.resolve("values.yaml"), yaml.dump(merged));
+        return copy;
+    }
+
+    /** {@code over} merged into {@code base}: maps key by key, anything else replaced. */
+    static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(base);
+        over.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> && out.get(k) instanceof Map<?, ?>
+                ? merge(map(out.get(k)), map(v)) : v));
+        return out;
+    }
+
     /** The objects of one rendering. */
     record Rendered(String yaml, List<Map<String, Object>> objects) {
         static Rendered of(String yaml) {

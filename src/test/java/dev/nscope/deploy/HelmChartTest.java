@@ -65,6 +65,16 @@ class HelmChartTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("valuesFiles")
+    void lintsStrictlyCleanWithEveryCiValuesFile(Path values, @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        // helm lint takes no values file: lint a copy whose values.yaml has the file merged in
+        Path chart = values == null ? Chart.DIR : Chart.copyWithValues(tmp, values);
+        LintResult r = new Helm(chart).lint().strict().call();
+        assertThat(r.isFailed()).as(String.join("\n", r.getMessages())).isFalse();
+        assertThat(r.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valuesFiles")
     void everyRenderingKeepsTheDaemonSetLeastPrivileged(Path values) {
         Chart.Rendered r = Chart.render(values);
         assertThat(r.all("Pod")).as("hooks are not in the manifest").isEmpty();
@@ -108,6 +118,10 @@ class HelmChartTest {
                     assertThat(m.get("mountPropagation")).as(name).isEqualTo("HostToContainer");
                 }
                 mountedAt.put(hostPathOf.get(name), (String) m.get("mountPath"));
+            } else if (name.equals("web-config")) {
+                // the web config's Secret (TLS, basic auth): read-only as well
+                assertThat(m.get("readOnly")).as(name).isEqualTo(true);
+                assertThat(m.get("mountPath")).isEqualTo("/etc/nscope/web");
             } else {
                 assertThat(name).as("the only writable mount").isEqualTo("tmp");
                 assertThat(m.get("mountPath")).isEqualTo("/tmp");
@@ -166,7 +180,10 @@ class HelmChartTest {
         @SuppressWarnings("unchecked")
         List<String> cmd = (List<String>) at(test, "spec", "containers", 0, "command");
         assertThat(cmd.get(0)).isEqualTo("wget");
-        assertThat(cmd.get(cmd.size() - 1)).isEqualTo("http://" + at(r.one("Service"), "metadata", "name") + "."
+        // http, or https where the web config turns TLS on (the probes say which)
+        String scheme = ((String) at(c, "livenessProbe", "httpGet", "scheme")).toLowerCase(java.util.Locale.ROOT);
+        assertThat(scheme).isIn("http", "https");
+        assertThat(cmd.get(cmd.size() - 1)).isEqualTo(scheme + "://" + at(r.one("Service"), "metadata", "name") + "."
                 + Chart.NAMESPACE + ".svc:" + at(r.one("Service"), "spec", "ports", 0, "port") + "/actuator/health");
         assertThat(at(test, "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
     }
@@ -197,9 +214,9 @@ class HelmChartTest {
 
     @Test
     void theChartShipsTheTestedRulesAndDashboardsUnchanged() throws IOException {
-        // one source of truth: prometheus/ and dashboards/ (tested with promtool and a live Prometheus); the chart
-        // holds byte-for-byte copies. After changing them: cp prometheus/nscope-rules.yaml helm/nscope/files/ &&
-        // cp dashboards/*.json helm/nscope/dashboards/
+        // one source of truth: the mixin's rules (mixin/generate.sh writes prometheus/ and the chart's copy; MixinTest)
+        // and dashboards/ (tested with promtool and a live Prometheus); the chart holds byte-for-byte copies. After
+        // changing the dashboards: cp dashboards/*.json helm/nscope/dashboards/
         assertThat(Files.readString(Chart.DIR.resolve("files/nscope-rules.yaml")))
                 .isEqualTo(Files.readString(Path.of("prometheus/nscope-rules.yaml")));
         List<String> source;

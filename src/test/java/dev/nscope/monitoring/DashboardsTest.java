@@ -8,6 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static dev.nscope.monitoring.Dashboards.text;
@@ -69,7 +72,18 @@ class DashboardsTest {
     void theVariablesComeFromTheAgentsOwnSeries() {
         for (Dashboards.Dashboard d : Dashboards.all()) {
             Map<String, JsonNode> vars = d.variables().stream().collect(Collectors.toMap(v -> text(v.path("name")), v -> v));
-            assertThat(vars.keySet()).as(d.uid()).contains("datasource", "job", "node", "namespace", "pod", "container");
+            assertThat(vars.keySet()).as(d.uid()).contains("datasource", "cluster", "job", "node", "namespace", "pod", "container");
+            // the cluster first (the job and everything after are within it), then the job: as the mixins do
+            assertThat(d.variables().stream().limit(3).map(v -> text(v.path("name"))).toList()).as(d.uid())
+                    .containsExactly("datasource", "cluster", "job");
+            assertLabelValues(d, vars.get("cluster"), "cluster");
+            assertThat(Dashboards.LabelValues.parse(text(vars.get("cluster").path("definition"))).selector())
+                    .as("%s $cluster: no other variable in its selector", d.uid()).doesNotContain("$");
+            // one cluster at a time; where no series has the label, Grafana's None ("") matches them all
+            assertThat(vars.get("cluster").path("multi").asBoolean()).isFalse();
+            assertThat(vars.get("cluster").path("includeAll").asBoolean()).isFalse();
+            assertLabelValues(d, vars.get("job"), "job");
+            assertThat(Dashboards.LabelValues.parse(text(vars.get("job").path("definition"))).selector()).contains("cluster=\"$cluster\"");
             assertLabelValues(d, vars.get("node"), "instance");
             assertLabelValues(d, vars.get("namespace"), "namespace");
             assertLabelValues(d, vars.get("pod"), "pod");
@@ -91,6 +105,56 @@ class DashboardsTest {
         JsonNode id = detail.variables().stream().filter(v -> text(v.path("name")).equals("id")).findFirst().orElseThrow();
         assertThat(Dashboards.LabelValues.parse(text(id.path("definition"))).label()).isEqualTo("id");
         assertThat(id.path("multi").asBoolean()).isFalse();
+    }
+
+    @Test
+    void everySelectorNamesTheClusterAndTheJobAndJoinsKeepTheCluster() {
+        Pattern on = Pattern.compile("\\bon \\(([^)]*)\\)");
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            List<String[]> exprs = new ArrayList<>();
+            d.queries().forEach(q -> exprs.add(new String[] {q.where(), q.expr()}));
+            for (JsonNode v : d.variables()) {
+                String name = text(v.path("name"));
+                if ("query".equals(text(v.path("type"))) && !name.equals("cluster") && !name.equals("job")) {
+                    exprs.add(new String[] {d.uid() + " $" + name, Dashboards.LabelValues.parse(text(v.path("definition"))).selector()});
+                }
+            }
+            for (String[] e : exprs) {
+                List<String> selectors = RuleFile.selectors(e[1]);
+                assertThat(selectors).as(e[0]).isNotEmpty();
+                for (String sel : selectors) {
+                    assertThat(sel).as("%s: %s", e[0], sel).contains("cluster=\"$cluster\", job=\"$job\"");
+                }
+                Matcher m = on.matcher(e[1]);
+                while (m.find()) {
+                    assertThat(m.group(1)).as("%s: %s", e[0], m.group()).startsWith("cluster, job, instance");
+                }
+            }
+        }
+    }
+
+    @Test
+    void theNodeAndContainerDashboardsShowNetworkBytesPacketsDropsAndErrors() {
+        Pattern family = Pattern.compile("nscope_container_network_\\w+_total");
+        Set<String> all = new TreeSet<>();
+        for (String dir : List.of("receive", "transmit")) {
+            for (String what : List.of("bytes", "packets", "packets_dropped", "errors")) {
+                all.add("nscope_container_network_" + dir + "_" + what + "_total");
+            }
+        }
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            if (d.uid().equals("nscope-pid1")) {
+                continue;
+            }
+            Set<String> used = new TreeSet<>();
+            for (Dashboards.Query q : d.queries()) {
+                Matcher m = family.matcher(q.expr());
+                while (m.find()) {
+                    used.add(m.group());
+                }
+            }
+            assertThat(used).as(d.uid()).isEqualTo(all);
+        }
     }
 
     private static void assertLabelValues(Dashboards.Dashboard d, JsonNode v, String label) {

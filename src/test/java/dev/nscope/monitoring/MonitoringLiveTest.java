@@ -52,6 +52,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>{@code al-mon-init}: {@code --init} (tini as docker-init), host network, no Kubernetes labels:
  * the healthy look-alike: only the host-namespace alert may fire for it.</li>
  * </ul>
+ * The burner's and the leaker's network namespaces (Docker's {@code --network none}: loopback only, which
+ * the metrics leave out) get a veth pair between them, and a ping crosses it every second: traffic that
+ * each one's {@code /proc/net/dev} counts, for the network panels. Only local veths: nothing leaves the
+ * machine. This Prometheus has no {@code cluster} label: the dashboards' cluster variable resolves to
+ * None (the empty string), as Grafana's does, and must match every series.
  */
 class MonitoringLiveTest {
     static final String NAMESPACE = "al-mon";
@@ -71,6 +76,8 @@ class MonitoringLiveTest {
 
     /** Queries that may be empty on this host, by "dashboard uid / panel title / refId", with the reason. */
     static final Map<String, String> EMPTY_PANELS = new TreeMap<>();
+    /** Labels a Prometheus may lack altogether: the dashboards' variables of these resolve to None (""). */
+    static final Set<String> OPTIONAL_LABELS = Set.of("cluster");
     /** Rule expressions that may be empty here: the agent under test is healthy. */
     static final Map<String, String> EMPTY_RULES = new TreeMap<>(Map.of(
             "NscopeAgentDown", "the agent under test is up",
@@ -83,6 +90,7 @@ class MonitoringLiveTest {
     static GenericContainer<?> burner;
     static GenericContainer<?> leaker;
     static GenericContainer<?> init;
+    static Process ping;
     static Process agent;
     static Path agentLog;
     static PrometheusServer prometheus;
@@ -124,10 +132,11 @@ class MonitoringLiveTest {
         // the leaker starts under Prometheus's eyes: its zombies must be seen growing, not only at their plateau
         leaker.start();
         awaitAgent(port, leaker);
+        ping = Veth.linkAndPing(pid(burner), pid(leaker));
 
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < READY_WITHIN.toNanos()) {
-            if (dashboardProblems().isEmpty() && ruleProblems().isEmpty() && alertProblems().isEmpty()) {
+            if (dashboardProblems().isEmpty() && ruleProblems().isEmpty() && alertProblems().isEmpty() && networkProblems().isEmpty()) {
                 break;
             }
             Thread.sleep(2000);
@@ -138,6 +147,9 @@ class MonitoringLiveTest {
 
     @AfterAll
     static void stop() throws Exception {
+        if (ping != null) {
+            ping.destroy();
+        }
         if (prometheus != null) {
             prometheus.close();
         }
@@ -170,6 +182,11 @@ class MonitoringLiveTest {
     @Test
     void alertsAreActiveForExactlyTheContainersThatEarnThem() {
         assertThat(alertProblems()).isEmpty();
+    }
+
+    @Test
+    void theNetworkSeriesCountTheTrafficAcrossTheVeth() {
+        assertThat(networkProblems()).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -209,7 +226,11 @@ class MonitoringLiveTest {
         return problems;
     }
 
-    /** Grafana's resolution of the query variables, in order, each from label_values over the previous ones. */
+    /**
+     * Grafana's resolution of the query variables, in order, each from label_values over the previous ones.
+     * A variable of an optional label ({@link #OPTIONAL_LABELS}) that no series carries is None, whose value
+     * Grafana substitutes as the empty string ({@code cluster=""} then matches every series).
+     */
     static Map<String, String> resolve(Dashboards.Dashboard d, Selection s, List<String> problems) {
         Map<String, String> values = new HashMap<>();
         for (JsonNode v : d.variables()) {
@@ -222,6 +243,10 @@ class MonitoringLiveTest {
             List<String> offered = prometheus.labelValues(lv.label(), selector);
             boolean multi = v.path("multi").asBoolean() || v.path("includeAll").asBoolean();
             String want = s.prefer().get(name);
+            if (offered.isEmpty() && OPTIONAL_LABELS.contains(lv.label())) {
+                values.put(name, "");
+                continue;
+            }
             if (offered.isEmpty()) {
                 problems.add(d.uid() + " $" + name + " [" + s.name() + "]: label_values offers nothing: " + selector);
                 return null;
@@ -312,7 +337,31 @@ class MonitoringLiveTest {
         return problems;
     }
 
+    /** Each end of the veth counts the pings: packets and bytes received and sent are rising, with no errors. */
+    static List<String> networkProblems() {
+        List<String> problems = new ArrayList<>();
+        Map<GenericContainer<?>, String> ends = Map.of(burner, Veth.BURNER_END, leaker, Veth.LEAKER_END);
+        ends.forEach((c, iface) -> {
+            for (String family : List.of("receive_bytes", "transmit_bytes", "receive_packets", "transmit_packets")) {
+                String q = "rate(nscope_container_network_" + family + "_total{job=\"" + PrometheusServer.JOB + "\", id=\""
+                        + c.getContainerId() + "\", interface=\"" + iface + "\"}[15s]) > 0";
+                if (prometheus.query(q).path("data").path("result").isEmpty()) {
+                    problems.add(c.getContainerName() + " " + iface + ": no rising " + family + ": " + q);
+                }
+            }
+            String errors = "nscope_container_network_receive_errors_total{id=\"" + c.getContainerId() + "\", interface=\"" + iface + "\"} == 0";
+            if (prometheus.query(errors).path("data").path("result").isEmpty()) {
+                problems.add(c.getContainerName() + " " + iface + ": no error counter at 0: " + errors);
+            }
+        });
+        return problems;
+    }
+
     // ------------------------------------------------------------------------------------------------
+
+    static long pid(GenericContainer<?> c) {
+        return DockerClientFactory.instance().client().inspectContainerCmd(c.getContainerId()).exec().getState().getPidLong();
+    }
 
     /** The test containers' states, to tell a misbehaving rule from a container that died. */
     static List<String> states() {

@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.logging.Level;
 
 /**
- * Debian's headless Chromium driven through Debian's chromedriver, both named explicitly so that
- * Selenium Manager never runs (nothing may be downloaded). Each browser gets a fresh profile.
+ * Headless Chromium driven through its chromedriver, both named explicitly so that Selenium Manager
+ * never runs (nothing may be downloaded). Each browser gets a fresh profile. Where they are: the
+ * environment variables {@code CHROME_BIN} and {@code CHROMEDRIVER_BIN} when set, else the first of
+ * {@link #BROWSER_NAMES} and {@code chromedriver} on the {@code PATH}, else Debian's {@code /usr/bin}.
  */
 final class Browser implements AutoCloseable {
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final List<String> BROWSER_NAMES = List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
+    static final Path CHROMEDRIVER = locate("CHROMEDRIVER_BIN", List.of("chromedriver"), Path.of("/usr/bin/chromedriver"));
+    static final Path CHROMIUM = locate("CHROME_BIN", BROWSER_NAMES, Path.of("/usr/bin/chromium"));
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     final ChromeDriver driver;
@@ -40,10 +43,37 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** Skips (fails under CI=true) without Debian's chromium and chromium-driver. */
+    /** Skips (fails under CI=true) without a Chromium and its chromedriver. */
     static void require() {
-        Live.require(Files.isExecutable(CHROMEDRIVER), "the browser tests need /usr/bin/chromedriver (Debian package chromium-driver)");
-        Live.require(Files.isExecutable(CHROMIUM), "the browser tests need /usr/bin/chromium (Debian package chromium)");
+        Live.require(Files.isExecutable(CHROMEDRIVER), "the browser tests need chromedriver (" + CHROMEDRIVER
+                + " is not executable): set CHROMEDRIVER_BIN, put it on the PATH, or install Debian's chromium-driver");
+        Live.require(Files.isExecutable(CHROMIUM), "the browser tests need Chromium (" + CHROMIUM
+                + " is not executable): set CHROME_BIN, put chromium on the PATH, or install Debian's chromium");
+    }
+
+    /**
+     * The executable named by the environment variable {@code variable} (as given, even if missing: a
+     * variable that names nothing is a mistake to report, not to step over), else the first of
+     * {@code names} in a directory of the {@code PATH}, else {@code fallback}.
+     */
+    static Path locate(String variable, List<String> names, Path fallback) {
+        return locate(System.getenv(variable), System.getenv("PATH"), names, fallback);
+    }
+
+    static Path locate(String fromVariable, String pathVariable, List<String> names, Path fallback) {
+        if (fromVariable != null && !fromVariable.isBlank()) {
+            return Path.of(fromVariable);
+        }
+        if (pathVariable != null) {
+            for (String name : names) {
+                for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+                    if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name)) && !Files.isDirectory(Path.of(dir, name))) {
+                        return Path.of(dir, name);
+                    }
+                }
+            }
+        }
+        return fallback;
     }
 
     static Browser start() throws IOException {

@@ -1,0 +1,318 @@
+// nscope's alerting rules. An alert is one entry of a group below; `rule` turns it into a Prometheus rule.
+//
+// Conventions (kubernetes-mixin): CamelCase names prefixed Nscope; a `severity` of critical (pages),
+// warning or info; a static `summary`; a templated `description`; a `runbook_url` from
+// runbookURLPattern, to the alert's section of docs/runbook.md (add that section with the alert).
+// Expressions name the agents' series with %(nscopeSelector)s and join on %(clusterLabel)s, job,
+// instance and id. A container is named in descriptions by `container` below: namespace/pod
+// (container) when the agent knows its Kubernetes identity, else its runtime name, else its id.
+// Findings are matched on (cluster, job, instance, id); the finding's own `severity` label is
+// aggregated away, so a finding whose severity changes keeps its pending/firing state.
+local container = '{{ if $labels.pod }}{{ $labels.namespace }}/{{ $labels.pod }} ({{ $labels.container }}){{ else if $labels.name }}{{ $labels.name }}{{ else }}{{ $labels.id }}{{ end }}';
+
+// A description written over several lines, as one line (what YAML's folded style `>-` makes of it).
+local fold(text) = std.join(' ', std.split(std.rstripChars(text, '\n'), '\n'));
+
+// The job a selector names when it is exactly job="<name>", else null.
+local jobOf(selector) =
+  local parts = std.split(selector, '"');
+  if std.length(parts) == 3 && parts[0] == 'job=' && parts[2] == '' then parts[1] else null;
+
+// One entry -> one Prometheus alerting rule.
+local rule(config, a) = {
+  alert: a.alert,
+  expr: a.expr % config,
+  [if std.objectHas(a, 'for') then 'for']: a['for'],
+  labels: { severity: a.severity } + (if std.objectHas(a, 'labels') then a.labels else {}),
+  annotations: {
+    summary: a.summary,
+    description: fold(a.description),
+    runbook_url: config.runbookURLPattern % std.asciiLower(a.alert),
+  },
+};
+
+{
+  // The alerts, group by group. Each entry: alert, expr, for (optional), severity, labels (optional),
+  // summary, description.
+  nscopeAlertGroups:: [
+    {
+      name: 'nscope-agent',
+      alerts: [
+        {
+          alert: 'NscopeAgentDown',
+          expr: |||
+            up{%(nscopeSelector)s} == 0
+          |||,
+          'for': '10m',
+          severity: 'warning',
+          summary: 'nscope agent target is down.',
+          description: |||
+            Prometheus has failed to scrape nscope on {{ $labels.instance }} for 10 minutes: no PID 1,
+            OOM, throttling or namespace alert can fire for the containers of that node.
+          |||,
+        },
+        {
+          local job = jobOf($._config.nscopeSelector),
+          // not a page: the agent is an observer, and what it would report goes on without it; its own
+          // absence shows on every nscope dashboard and in NscopeAgentDown
+          alert: 'NscopeAgentAbsent',
+          expr: |||
+            absent(up{%(nscopeSelector)s} == 1)
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          // absent() of a filtered vector has no labels of its own
+          labels: if job != null then { job: job } else {},
+          summary: 'No nscope agent is being scraped.',
+          description: |||
+            No target of %s has been up{{ with $externalLabels.%s }} in cluster {{ . }}{{ end }}
+            for 15 minutes: every node is unwatched and none of the nscope container alerts can fire.
+          ||| % [if job != null then 'job ' + job else '{' + $._config.nscopeSelector + '}', $._config.clusterLabel],
+        },
+        {
+          alert: 'NscopeScansFailing',
+          expr: |||
+            rate(nscope_scans_total{%(nscopeSelector)s, result="failed"}[5m]) > 0
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'nscope scans are failing.',
+          description: |||
+            nscope on {{ $labels.instance }} has had failing scans for 15 minutes: its metrics repeat the
+            latest successful scan and go stale.
+          |||,
+        },
+        {
+          alert: 'NscopeScansStale',
+          expr: |||
+            time() - nscope_scan_timestamp_seconds{%(nscopeSelector)s} > 120
+            or
+            (up{%(nscopeSelector)s} == 1 unless on (%(clusterLabel)s, job, instance) nscope_scan_timestamp_seconds{%(nscopeSelector)s})
+          |||,
+          'for': '10m',
+          severity: 'warning',
+          summary: 'nscope serves no fresh scan.',
+          description: |||
+            nscope on {{ $labels.instance }} answers scrapes, but its latest successful scan is more than
+            2 minutes old or none has succeeded since it started: the container metrics and findings of
+            that node are stale or missing.
+          |||,
+        },
+        {
+          alert: 'NscopeScanSlow',
+          expr: |||
+            avg_over_time(nscope_scan_duration_seconds{%(nscopeSelector)s}[10m]) > 5
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'nscope scans are slow.',
+          description: |||
+            A scan by nscope on {{ $labels.instance }} takes {{ $value | humanizeDuration }} on average
+            over 10 minutes: the agent costs CPU on the node and its picture lags behind.
+          |||,
+        },
+        {
+          alert: 'NscopeAgentWarnings',
+          expr: |||
+            nscope_warnings{%(nscopeSelector)s} > 0
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'nscope cannot read part of its node.',
+          description: |||
+            nscope on {{ $labels.instance }} could not read {{ $value | printf "%.0f" }} part(s) of its node
+            at the latest scan (node.warnings in /actuator/containers): what it cannot see, it does not
+            judge, so findings and alerts for that node may be missing.
+          |||,
+        },
+      ],
+    },
+    {
+      name: 'nscope-pid1',
+      alerts: [
+        {
+          alert: 'NscopePid1SigtermDropped',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="pid1-sigterm-dropped"})
+            * on (%(clusterLabel)s, job, instance, id) group_left (pid1_comm, init_kind)
+            nscope_container_info{%(nscopeSelector)s}
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: "A container's PID 1 drops SIGTERM.",
+          description: |||
+            PID 1 ({{ $labels.pid1_comm }}) of container
+            %s
+            on {{ $labels.instance }} has no handler for its stop signal, so the kernel drops it: every
+            stop waits for the grace period and ends in SIGKILL.
+          ||| % container,
+        },
+        {
+          alert: 'NscopePid1SignalsNotForwarded',
+          // a PID 1 that drops SIGTERM forwards nothing either: NscopePid1SigtermDropped covers it
+          expr: |||
+            (
+              max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="pid1-signals-not-forwarded"})
+              unless on (%(clusterLabel)s, job, instance, id)
+              nscope_container_finding{%(nscopeSelector)s, rule="pid1-sigterm-dropped"}
+            )
+            * on (%(clusterLabel)s, job, instance, id) group_left (pid1_comm, init_kind)
+            nscope_container_info{%(nscopeSelector)s}
+          |||,
+          'for': '15m',
+          severity: 'info',
+          summary: "A container's PID 1 does not pass SIGTERM on to its children.",
+          description: |||
+            PID 1 ({{ $labels.pid1_comm }}) of container
+            %s
+            on {{ $labels.instance }} handles SIGTERM itself but does not forward it: its children are
+            SIGKILLed without a chance to shut down cleanly.
+          ||| % container,
+        },
+        {
+          alert: 'NscopePid1ZombiesNotReaped',
+          expr: |||
+            (
+              nscope_container_zombies{%(nscopeSelector)s}
+              and on (%(clusterLabel)s, job, instance, id)
+              nscope_container_finding{%(nscopeSelector)s, rule="pid1-zombies-not-reaped"}
+              and on (%(clusterLabel)s, job, instance, id)
+              (delta(nscope_container_zombies{%(nscopeSelector)s}[30m]) > 0)
+            )
+            * on (%(clusterLabel)s, job, instance, id) group_left (pid1_comm, init_kind)
+            nscope_container_info{%(nscopeSelector)s}
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: "A container's PID 1 does not reap zombies, and they keep piling up.",
+          description: |||
+            PID 1 ({{ $labels.pid1_comm }}) of container
+            %s
+            on {{ $labels.instance }} does not reap orphaned children: the container holds
+            {{ $value | printf "%%.0f" }} zombies, more than it did 30 minutes ago. Each one holds a pid until
+            pids.max is reached and no process can fork.
+          ||| % container,
+        },
+      ],
+    },
+    {
+      name: 'nscope-resources',
+      alerts: [
+        {
+          alert: 'NscopeContainerMemoryNearLimit',
+          expr: |||
+            nscope_container_memory_working_set_bytes{%(nscopeSelector)s}
+              / nscope_container_spec_memory_limit_bytes{%(nscopeSelector)s}
+            > 0.9
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: "A container's working set is close to its memory limit.",
+          description: |||
+            The working set of container
+            %s
+            on {{ $labels.instance }} is {{ $value | humanizePercentage }} of its memory limit: the next
+            allocation spike ends in the OOM killer.
+          ||| % container,
+        },
+        {
+          alert: 'NscopeContainerOOMKilled',
+          expr: |||
+            increase(nscope_container_oom_events_total{%(nscopeSelector)s}[10m]) > 0
+          |||,
+          severity: 'warning',
+          summary: 'The OOM killer killed a process of a container.',
+          description: |||
+            The OOM killer killed {{ $value | printf "%%.0f" }} process(es) of container
+            %s
+            on {{ $labels.instance }} in the last 10 minutes: it hit its memory limit.
+          ||| % container,
+        },
+        {
+          // kube-prometheus-stack's CPUThrottlingHigh fires for the same Kubernetes containers: inhibit
+          // one by the other in Alertmanager (prometheus/README.md)
+          alert: 'NscopeContainerCPUThrottlingHigh',
+          expr: |||
+            rate(nscope_container_cpu_cfs_throttled_periods_total{%(nscopeSelector)s}[5m])
+              / rate(nscope_container_cpu_cfs_periods_total{%(nscopeSelector)s}[5m])
+            > 0.25
+          |||,
+          'for': '15m',
+          severity: 'info',
+          summary: 'A container is throttled by its CPU quota.',
+          description: |||
+            Container
+            %s
+            on {{ $labels.instance }} is throttled in {{ $value | humanizePercentage }} of its CFS
+            periods: its CPU quota holds it back.
+          ||| % container,
+        },
+        {
+          alert: 'NscopeContainerPidsNearLimit',
+          expr: |||
+            nscope_container_pids{%(nscopeSelector)s}
+              / nscope_container_threads_max{%(nscopeSelector)s}
+            > 0.9
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'A container is close to its task limit (pids.max).',
+          description: |||
+            Container
+            %s
+            on {{ $labels.instance }} uses {{ $value | humanizePercentage }} of the tasks its pids.max
+            allows: forks will soon be refused.
+          ||| % container,
+        },
+        {
+          alert: 'NscopeContainerForkRejected',
+          expr: |||
+            increase(nscope_container_pids_fork_failures_total{%(nscopeSelector)s}[5m]) > 0
+          |||,
+          'for': '5m',
+          severity: 'critical',
+          summary: 'A container cannot fork, it is at its task limit (pids.max).',
+          description: |||
+            The kernel refused {{ $value | printf "%%.0f" }} fork(s) of container
+            %s
+            on {{ $labels.instance }} in the last 5 minutes, and keeps refusing them: the container is at
+            pids.max and cannot start processes or threads.
+          ||| % container,
+        },
+      ],
+    },
+    {
+      name: 'nscope-namespaces',
+      alerts: [
+        {
+          alert: 'NscopeContainerHostNamespace',
+          // host-user-namespace is left out: without user namespace remapping it is every container
+          expr: |||
+            label_replace(
+              max without (severity) (
+                nscope_container_finding{%(nscopeSelector)s, rule=~"host-(pid|network|ipc|uts|mount)-namespace"}
+              ),
+              "host_namespace", "$1", "rule", "host-(.+)-namespace"
+            )
+          |||,
+          'for': '15m',
+          severity: 'info',
+          summary: 'A container shares a namespace with the host.',
+          description: |||
+            Container
+            %s
+            on {{ $labels.instance }} shares the host's {{ $labels.host_namespace }} namespace: it is
+            not isolated from the node there.
+          ||| % container,
+        },
+      ],
+    },
+  ],
+
+  prometheusAlerts+:: {
+    groups+: [
+      { name: g.name, rules: [rule($._config, a) for a in g.alerts] }
+      for g in $.nscopeAlertGroups
+    ],
+  },
+}
