@@ -3,9 +3,10 @@ package dev.nscope.cgroup;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.nscope.cgroup.CgroupStatsReader.add;
-import static dev.nscope.cgroup.CgroupStatsReader.get;
-import static dev.nscope.cgroup.CgroupStatsReader.seconds;
+import static dev.nscope.cgroup.Figures.add;
+import static dev.nscope.cgroup.Figures.either;
+import static dev.nscope.cgroup.Figures.get;
+import static dev.nscope.cgroup.Figures.seconds;
 
 /**
  * The cpu, memory and IO parts from cgroup v1 hierarchies (v1 and hybrid hosts), for
@@ -23,9 +24,22 @@ import static dev.nscope.cgroup.CgroupStatsReader.seconds;
 final class CgroupV1Stats {
     private static final FlatKeyedFile.Keys CPU_STAT = FlatKeyedFile.Keys.of("nr_periods", "nr_throttled",
             "throttled_time");
+    private static final FlatKeyedFile.Key NR_PERIODS = CPU_STAT.key("nr_periods");
+    private static final FlatKeyedFile.Key NR_THROTTLED = CPU_STAT.key("nr_throttled");
+    private static final FlatKeyedFile.Key THROTTLED_TIME = CPU_STAT.key("throttled_time");
     private static final FlatKeyedFile.Keys CPUACCT_STAT = FlatKeyedFile.Keys.of("user", "system");
+    private static final FlatKeyedFile.Key USER = CPUACCT_STAT.key("user");
+    private static final FlatKeyedFile.Key SYSTEM = CPUACCT_STAT.key("system");
     private static final FlatKeyedFile.Keys MEMORY_STAT = FlatKeyedFile.Keys.of("total_rss", "rss", "total_cache",
             "cache", "total_swap", "swap", "total_inactive_file", "inactive_file");
+    private static final FlatKeyedFile.Key TOTAL_RSS = MEMORY_STAT.key("total_rss");
+    private static final FlatKeyedFile.Key RSS = MEMORY_STAT.key("rss");
+    private static final FlatKeyedFile.Key TOTAL_CACHE = MEMORY_STAT.key("total_cache");
+    private static final FlatKeyedFile.Key CACHE = MEMORY_STAT.key("cache");
+    private static final FlatKeyedFile.Key TOTAL_SWAP = MEMORY_STAT.key("total_swap");
+    private static final FlatKeyedFile.Key SWAP = MEMORY_STAT.key("swap");
+    private static final FlatKeyedFile.Key TOTAL_INACTIVE_FILE = MEMORY_STAT.key("total_inactive_file");
+    private static final FlatKeyedFile.Key INACTIVE_FILE = MEMORY_STAT.key("inactive_file");
     private static final CgroupFiles.Parser<FlatKeyedFile.Values> CPU_STAT_FILE =
             (b, n) -> FlatKeyedFile.parse(b, n, CPU_STAT);
     private static final CgroupFiles.Parser<FlatKeyedFile.Values> CPUACCT_STAT_FILE =
@@ -67,8 +81,9 @@ final class CgroupV1Stats {
             return null;
         }
         Double cores = quota == null || period == null ? null : new CpuMax(quota, period).quotaCores();
-        return new ContainerStats.Cpu(usageNs == null ? null : usageNs / 1e9, seconds(acct, 0, ticksPerSecond),
-                seconds(acct, 1, ticksPerSecond), get(stat, 0), get(stat, 1), seconds(stat, 2, 1e9), cores);
+        return new ContainerStats.Cpu(usageNs == null ? null : usageNs / 1e9, seconds(acct, USER, ticksPerSecond),
+                seconds(acct, SYSTEM, ticksPerSecond), get(stat, NR_PERIODS), get(stat, NR_THROTTLED),
+                seconds(stat, THROTTLED_TIME, 1e9), cores);
     }
 
     /** The CPU quota in cores from {@code cpu.cfs_quota_us} over {@code cpu.cfs_period_us}; null when there is none. */
@@ -85,35 +100,34 @@ final class CgroupV1Stats {
         FlatKeyedFile.Values stat = files.read(dir, "memory.stat", MEMORY_STAT_FILE);
         Long limit = files.readSlow(dir, "memory.limit_in_bytes", SingleValueFile::parseLimit);
         Long peak = files.readSlow(dir, "memory.max_usage_in_bytes", SingleValueFile::parse);
-        FlatKeyedFile.Values oom = files.read(dir, "memory.oom_control", CgroupStatsReader.OOM_KILL_FILE);
+        FlatKeyedFile.Values oom = files.read(dir, "memory.oom_control", CgroupV2Stats.OOM_KILL_FILE);
         if (files.vanished() || (usage == null && stat == null && limit == null && peak == null && oom == null)) {
             return null;
         }
-        Long inactiveFile = either(stat, 6, 7);
-        return new ContainerStats.Memory(usage, CgroupStatsReader.workingSet(usage, inactiveFile), either(stat, 0, 1),
-                either(stat, 2, 3), either(stat, 4, 5), limit, peak, get(oom, 0));
+        Long inactiveFile = either(stat, TOTAL_INACTIVE_FILE, INACTIVE_FILE);
+        return new ContainerStats.Memory(usage, Figures.workingSet(usage, inactiveFile), either(stat, TOTAL_RSS, RSS),
+                either(stat, TOTAL_CACHE, CACHE), either(stat, TOTAL_SWAP, SWAP), limit, peak,
+                get(oom, CgroupV2Stats.OOM_KILLS));
     }
 
-    /** Per cgroup directory, the blkio family that gave figures, and the pass it was chosen in. */
-    private final java.util.Map<String, long[]> chosenFamily = new java.util.HashMap<>();
-    /** Passes after which a family that listed no device is probed again. */
-    static final int REPROBE_BLKIO = 16;
-
+    /**
+     * The byte and operation counts of the blkio family chosen for this cgroup (kept in its
+     * {@link CgroupMemory}): at the first read, and whenever the memory allows a new probe, every family is
+     * tried in order; otherwise only the chosen one is read.
+     */
     ContainerStats.Io io(String dir) {
         files.startPart();
+        CgroupMemory memory = files.memory();
         BlkioStat bytes = null;
         String[] family = null;
-        long[] chosen = dir == null ? null : chosenFamily.get(dir);
-        if (chosen != null && (chosen[2] == 1 || files.pass() - chosen[1] < REPROBE_BLKIO)) {
-            // the family chosen before: read only it
-            family = BLKIO[(int) chosen[0]];
+        if (memory != null && !memory.reprobeBlkio()) {
+            family = BLKIO[memory.blkio.family()];
             bytes = files.read(dir, family[0], BlkioStat::parse);
-            if (files.vanished()) {
-                chosenFamily.remove(dir);
-                return null;
-            }
-            if (bytes == null) {
-                chosenFamily.remove(dir);
+            if (files.vanished() || bytes == null) {
+                memory.blkio = null;
+                if (files.vanished()) {
+                    return null;
+                }
             }
         }
         if (bytes == null) {
@@ -135,10 +149,9 @@ final class CgroupV1Stats {
             if (bytes == null) {
                 return null;
             }
-            chosenFamily.put(dir, new long[] {index, files.pass(), bytes.devices().isEmpty() ? 0 : 1});
-        }
-        if (files.pass() % REPROBE_BLKIO == 0) {
-            chosenFamily.values().removeIf(c -> files.pass() - c[1] > 4L * REPROBE_BLKIO && c[2] == 0);
+            if (memory != null) {
+                memory.blkio = new CgroupMemory.BlkioChoice(index, files.pass(), !bytes.devices().isEmpty());
+            }
         }
         BlkioStat ops = files.read(dir, family[1], BlkioStat::parse);
         if (files.vanished()) {
@@ -172,11 +185,5 @@ final class CgroupV1Stats {
             }
         }
         return null;
-    }
-
-    /** The hierarchical figure, else the cgroup's own. */
-    private static Long either(FlatKeyedFile.Values v, int total, int local) {
-        Long t = get(v, total);
-        return t != null ? t : get(v, local);
     }
 }

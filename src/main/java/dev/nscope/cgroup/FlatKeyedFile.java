@@ -24,14 +24,16 @@ public final class FlatKeyedFile {
     private FlatKeyedFile() {
     }
 
-    /** A fixed list of wanted keys; build once (a static constant) and reuse. */
+    /** A fixed list of wanted keys; build once (a static constant) and reuse, with a {@link Key} per key read. */
     public static final class Keys {
-        private final byte[][] names;
+        private final String[] names;
+        private final byte[][] bytes;
 
         private Keys(String[] names) {
-            this.names = new byte[names.length][];
+            this.names = names.clone();
+            this.bytes = new byte[names.length][];
             for (int i = 0; i < names.length; i++) {
-                this.names[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+                this.bytes[i] = names[i].getBytes(StandardCharsets.US_ASCII);
             }
         }
 
@@ -43,11 +45,21 @@ public final class FlatKeyedFile {
             return names.length;
         }
 
+        /** The handle of one of these keys, resolved once (a static constant beside the {@code Keys}). */
+        public Key key(String name) {
+            for (int k = 0; k < names.length; k++) {
+                if (names[k].equals(name)) {
+                    return new Key(this, k, name);
+                }
+            }
+            throw new IllegalArgumentException(name + " is not one of " + Arrays.toString(names));
+        }
+
         /** The index of the key {@code b[from, to)}, or -1. */
         int find(byte[] b, int from, int to) {
             int n = to - from;
-            for (int k = 0; k < names.length; k++) {
-                byte[] name = names[k];
+            for (int k = 0; k < bytes.length; k++) {
+                byte[] name = bytes[k];
                 if (name.length == n && Arrays.equals(name, 0, n, b, from, to)) {
                     return k;
                 }
@@ -56,29 +68,66 @@ public final class FlatKeyedFile {
         }
     }
 
-    /** The values of the wanted keys, by their index in {@link Keys}; absent when the file lacks the key. */
+    /** One wanted key of a {@link Keys}: looks its value up without comparing names. */
+    public static final class Key {
+        private final Keys keys;
+        private final int index;
+        private final String name;
+
+        private Key(Keys keys, int index, String name) {
+            this.keys = keys;
+            this.index = index;
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** The values of the wanted keys; absent when the file lacks the key. */
     public static final class Values {
         private static final long ABSENT = Long.MIN_VALUE;
+        private final Keys keys;
         private final long[] v;
 
-        private Values(int n) {
-            v = new long[n];
+        private Values(Keys keys) {
+            this.keys = keys;
+            v = new long[keys.size()];
             Arrays.fill(v, ABSENT);
         }
 
-        public boolean has(int key) {
-            return v[key] != ABSENT;
+        public boolean has(Key key) {
+            return v[index(key)] != ABSENT;
         }
 
         /** The value, or null when the file has no such key. */
-        public Long get(int key) {
-            return v[key] == ABSENT ? null : v[key];
+        public Long get(Key key) {
+            long x = v[index(key)];
+            return x == ABSENT ? null : x;
+        }
+
+        /** By name, resolved at each call: for tests and one-off reads. */
+        public Long get(String name) {
+            return get(keys.key(name));
+        }
+
+        public boolean has(String name) {
+            return has(keys.key(name));
+        }
+
+        private int index(Key key) {
+            if (key.keys != keys) {
+                throw new IllegalArgumentException(key + " is a key of other Keys");
+            }
+            return key.index;
         }
     }
 
     /** Parses the content of a flat keyed file, picking the {@code keys}. */
     public static Values parse(byte[] b, int len, Keys keys) throws MalformedFileException {
-        Values out = new Values(keys.size());
+        Values out = new Values(keys);
         int lines = 0;
         int i = 0;
         while (i < len) {

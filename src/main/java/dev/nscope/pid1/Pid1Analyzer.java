@@ -1,5 +1,6 @@
 package dev.nscope.pid1;
 
+import dev.nscope.proc.ProcessIdentity;
 import dev.nscope.rules.Finding;
 import dev.nscope.rules.FindingRule;
 import dev.nscope.rules.RuleCatalog;
@@ -28,7 +29,7 @@ import java.util.Set;
  * containers still there. Containers without a pid namespace of their own have no PID 1: the caller
  * does not call {@code analyze} for them. Not thread-safe: one scanning thread.
  */
-public final class Pid1Analyzer {
+public final class Pid1Analyzer<K> {
     public static final Duration DEFAULT_ZOMBIE_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_CONFIRM_LOOKS = 2;
 
@@ -36,7 +37,7 @@ public final class Pid1Analyzer {
     private final Duration zombieGrace;
     private final int confirmLooks;
     private final List<FindingRule<Pid1Look>> rules;
-    private final Map<String, State> states = new HashMap<>();
+    private final Map<K, State> states = new HashMap<>();
 
     /**
      * @param arch          the host's architecture (for {@code syscall} numbers); null: only {@code wchan} tells a sigtimedwait
@@ -66,22 +67,28 @@ public final class Pid1Analyzer {
         return rules.stream().map(FindingRule::id).toList();
     }
 
+    /** One look at a container's PID 1, read afresh: {@link #analyze(Object, Pid1Facts, boolean, long)}. */
+    public Pid1Result analyze(K containerKey, Pid1Facts facts, long nowNanos) {
+        return analyze(containerKey, facts, false, nowNanos);
+    }
+
     /**
      * One look at a container's PID 1.
      *
-     * @param containerKey a stable key of the container (e.g. runtime label + "/" + id)
+     * @param containerKey a stable key of the container
      * @param facts        what this look read
+     * @param sameAsLast   true when {@code facts} are the last look's, carried over (the container has not run
+     *                     since): what was made of them stands, and only the count of looks moves
      * @param nowNanos     a {@link System#nanoTime()} value of this look
      */
-    public Pid1Result analyze(String containerKey, Pid1Facts facts, long nowNanos) {
+    public Pid1Result analyze(K containerKey, Pid1Facts facts, boolean sameAsLast, long nowNanos) {
         Objects.requireNonNull(facts, "facts");
         State s = states.get(containerKey);
-        if (s == null || s.pid != facts.pid() || s.startTime != facts.startTime()) {
-            s = new State(facts.pid(), facts.startTime(), confirmLooks);
+        if (s == null || !s.identity.equals(facts.identity())) {
+            s = new State(facts.identity(), confirmLooks);
             states.put(containerKey, s);
         }
-        // the scanner hands the same facts again while the container has not run: the same look again
-        boolean again = facts == s.lastFacts && s.lastResult != null && s.lastResult.pid1Zombies() == 0;
+        boolean again = sameAsLast && s.lastResult != null && s.lastResult.pid1Zombies() == 0;
         InitIdentifier.Identification init = again ? s.lastInit
                 : InitIdentifier.identify(facts.comm(), facts.exe(), facts.argv(), facts.wchan());
         SigtermVerdict verdict = again ? s.lastVerdict : SigtermVerdict.judge(facts, init.kind(), arch);
@@ -97,10 +104,10 @@ public final class Pid1Analyzer {
         SigtermVerdict.Delivery confirmedDelivery = s.confirmedVerdict == null ? SigtermVerdict.Delivery.UNKNOWN : s.confirmedVerdict.delivery();
 
         List<Pid1Facts.Child> live = new ArrayList<>();
-        List<ZombieTracker.Id> zombies = new ArrayList<>();
+        List<ProcessIdentity> zombies = new ArrayList<>();
         for (Pid1Facts.Child c : facts.children()) {
             if (c.isZombie()) {
-                zombies.add(new ZombieTracker.Id(c.pid(), c.startTime()));
+                zombies.add(new ProcessIdentity(c.pid(), c.startTime()));
             } else {
                 live.add(c);
             }
@@ -128,7 +135,6 @@ public final class Pid1Analyzer {
         }
         Pid1Result result = new Pid1Result(init.kind(), confirmedDelivery.asBoolean(), findings, live.size(), tracked.size(),
                 look.unreapedZombies().size(), look);
-        s.lastFacts = facts;
         s.lastInit = init;
         s.lastVerdict = verdict;
         s.lastNotForwarding = notForwarding;
@@ -148,8 +154,8 @@ public final class Pid1Analyzer {
     }
 
     /** Forgets the containers not in {@code liveContainerKeys} (call once per scan, after the last analyze). */
-    public void retain(Collection<String> liveContainerKeys) {
-        Set<String> keep = liveContainerKeys instanceof Set<String> set ? set : new HashSet<>(liveContainerKeys);
+    public void retain(Collection<K> liveContainerKeys) {
+        Set<K> keep = liveContainerKeys instanceof Set<K> set ? set : new HashSet<>(liveContainerKeys);
         states.keySet().removeIf(k -> !keep.contains(k));
     }
 
@@ -159,22 +165,19 @@ public final class Pid1Analyzer {
     }
 
     private static final class State {
-        final int pid;
-        final long startTime;
+        final ProcessIdentity identity;
         final LookConfirmer<SigtermVerdict.Delivery> sigterm;
         final LookConfirmer<Boolean> forwarding;
         final ZombieTracker zombies = new ZombieTracker();
         SigtermVerdict confirmedVerdict;
-        /** The last look's facts and what was made of them, for a look at the very same facts. */
-        Pid1Facts lastFacts;
+        /** What was made of the last look, for a look at the very same facts. */
         InitIdentifier.Identification lastInit;
         SigtermVerdict lastVerdict;
         boolean lastNotForwarding;
         Pid1Result lastResult;
 
-        State(int pid, long startTime, int looks) {
-            this.pid = pid;
-            this.startTime = startTime;
+        State(ProcessIdentity identity, int looks) {
+            this.identity = identity;
             this.sigterm = new LookConfirmer<>(looks);
             this.forwarding = new LookConfirmer<>(looks);
         }

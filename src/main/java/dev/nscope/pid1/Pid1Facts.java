@@ -1,6 +1,7 @@
 package dev.nscope.pid1;
 
 import dev.nscope.proc.ProcStatus;
+import dev.nscope.proc.ProcessIdentity;
 import dev.nscope.proc.ProcSyscall;
 
 import java.util.List;
@@ -47,6 +48,11 @@ public record Pid1Facts(int pid, long startTime, String comm, String exe, List<S
         public boolean isZombie() {
             return Pid1Facts.isZombie(state, threads);
         }
+    }
+
+    /** Its pid and start time. */
+    public ProcessIdentity identity() {
+        return new ProcessIdentity(pid, startTime);
     }
 
     /** A zombie: state Z with at most one thread (Z with live threads is a running process). */

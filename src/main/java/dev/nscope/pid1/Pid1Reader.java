@@ -12,15 +12,13 @@ import dev.nscope.proc.ProcSyscall;
 import dev.nscope.proc.ProcWchan;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads the files of a container's PID 1 for one look: {@code status} (the signal masks change, so
  * every look), {@code syscall} and {@code wchan} (the wait; both need ptrace rights, and without them
- * come back null), and {@code cmdline} (argv; changes only with exec, so read once per identity and
- * command). {@code syscall} and {@code wchan} are read only when the masks leave the answer open: a stop
+ * come back null), and {@code cmdline} (argv; changes only with exec, so the caller hands in the last
+ * look's argv while the identity and command are the same). {@code syscall} and {@code wchan} are read only when the masks leave the answer open: a stop
  * signal that is blocked or has a handler reaches PID 1 whether it waits or not. {@code stat} and
  * {@code exe} the scanner has already. A file that cannot be read leaves its field null; failures are counted, except
  * a missing {@code syscall}, {@code wchan} or {@code cmdline} (a kernel or capture without them).
@@ -29,19 +27,10 @@ import java.util.Map;
 public final class Pid1Reader {
     private final HostPaths paths;
     private final FileBytes buf = new FileBytes(1024, 64 << 10);
-    private Map<Integer, Argv> argvs = new HashMap<>();
-    private Map<Integer, Argv> touched = new HashMap<>();
-
-    /** A PID 1's argv, valid for one identity and command. */
-    private record Argv(long startTime, String comm, List<String> argv) {
-    }
-
     private int waitDenied;
 
-    /** Starts a scan pass: argv of PID 1s not looked at in the last pass are forgotten. */
+    /** Starts a scan pass: the count of refused waits starts at 0. */
     public void beginPass() {
-        argvs = touched;
-        touched = new HashMap<>();
         waitDenied = 0;
     }
 
@@ -62,15 +51,16 @@ public final class Pid1Reader {
      * @param stopSignal {@link Signals#stopSignalOrTerm} of the runtime metadata's stop signal
      */
     public Pid1Facts read(int pid, long startTime, String comm, String exe, int stopSignal, ErrorCounts errors) {
-        return read(pid, startTime, comm, exe, stopSignal, null, errors);
+        return read(pid, startTime, comm, exe, stopSignal, null, null, errors);
     }
 
     /**
      * As {@link #read(int, long, String, String, int, ErrorCounts)}, with PID 1's {@code status} as the scanner
-     * parsed it in this same pass (null: read it here), so that a pass reads no file twice.
+     * parsed it in this same pass (null: read it here), so that a pass reads no file twice, and its argv as
+     * the last look read it when the identity and command are the same (null: read {@code cmdline}).
      */
     public Pid1Facts read(int pid, long startTime, String comm, String exe, int stopSignal, ProcStatus statusOfPass,
-                          ErrorCounts errors) {
+                          List<String> knownArgv, ErrorCounts errors) {
         ProcStatus status = statusOfPass;
         if (status == null) {
             try {
@@ -101,11 +91,8 @@ public final class Pid1Reader {
                 countUnlessAbsent(e, errors);
             }
         }
-        Argv known = argvs.get(pid);
-        List<String> argv;
-        if (known != null && known.startTime == startTime && known.comm.equals(comm)) {
-            argv = known.argv;
-        } else {
+        List<String> argv = knownArgv;
+        if (argv == null) {
             argv = List.of();
             try {
                 buf.read(paths.pidFile(pid, "cmdline"));
@@ -113,9 +100,7 @@ public final class Pid1Reader {
             } catch (IOException e) {
                 countUnlessAbsent(e, errors);
             }
-            known = new Argv(startTime, comm, argv);
         }
-        touched.put(pid, known);
         return new Pid1Facts(pid, startTime, comm, exe, argv, status, syscall, wchan, stopSignal, List.of(), 0, null, null);
     }
 

@@ -1,5 +1,7 @@
 package dev.nscope.pid1;
 
+import dev.nscope.proc.ProcessIdentity;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,24 +15,21 @@ import java.util.Map;
  * Times are {@link System#nanoTime()}-like values passed in, so tests need no sleeping. Not thread-safe.
  */
 public final class ZombieTracker {
-    /** A zombie's identity. */
-    public record Id(int pid, long startTime) {
-    }
 
     /** A zombie with the time it was first seen and its age at this look. */
     public record Tracked(int pid, long startTime, long firstSeenNanos, long ageNanos) {
     }
 
-    private final Map<Id, Long> firstSeen = new HashMap<>();
+    private final Map<ProcessIdentity, Long> firstSeen = new HashMap<>();
 
     /**
      * Records the zombies of one look and returns them, in the given order, with their ages; those
      * not in this look are dropped.
      */
-    public List<Tracked> observe(Collection<Id> zombies, long nowNanos) {
-        Map<Id, Long> kept = new HashMap<>(Math.max(4, zombies.size() * 2));
+    public List<Tracked> observe(Collection<ProcessIdentity> zombies, long nowNanos) {
+        Map<ProcessIdentity, Long> kept = new HashMap<>(Math.max(4, zombies.size() * 2));
         List<Tracked> out = new ArrayList<>(zombies.size());
-        for (Id z : zombies) {
+        for (ProcessIdentity z : zombies) {
             Long t = firstSeen.get(z);
             long first = t == null ? nowNanos : t;
             if (kept.putIfAbsent(z, first) == null) {

@@ -6,14 +6,15 @@ import dev.nscope.container.GroupableProcess;
 import dev.nscope.proc.Namespaces;
 import dev.nscope.proc.ProcStat;
 import dev.nscope.proc.ProcStatus;
+import dev.nscope.proc.ProcessIdentity;
 
 import java.util.List;
 
 /**
  * One process as the scanner knows it, kept between passes (the cache entry of {@link ProcessTable}).
  * What cannot change for a process (its NSpid chain) or changes only with {@code setns}/{@code exec}
- * (namespaces) is read once per identity (pid, start time); {@code stat} and {@code cgroup} are read
- * every pass. Only the scanning thread mutates it; snapshots copy what they need.
+ * (namespaces) is read once per identity (pid, start time); {@code stat} and {@code cgroup} as
+ * {@link PassMemory} says. Only the scanning thread mutates it; snapshots copy what they need.
  */
 public final class ProcessInfo implements GroupableProcess {
     final int pid;
@@ -37,8 +38,6 @@ public final class ProcessInfo implements GroupableProcess {
     long cgroupReadInPass;
     String exe;
     boolean exeRead;
-    /** The container ("runtime/id") it was in at the last pass, or null. */
-    String containerKey;
     /** True when the kernel refused some of its namespace links (no ptrace rights over it). */
     boolean nsDenied;
     /** The command line, read on demand once per identity (and again after an exec); null when unreadable. */
@@ -83,6 +82,10 @@ public final class ProcessInfo implements GroupableProcess {
     @Override
     public boolean zombie() {
         return stat.isZombie();
+    }
+
+    public ProcessIdentity identity() {
+        return new ProcessIdentity(pid, startTime);
     }
 
     public ProcStat stat() {

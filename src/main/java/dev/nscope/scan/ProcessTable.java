@@ -23,15 +23,12 @@ import dev.nscope.proc.ProcStat;
 import dev.nscope.proc.ProcStatus;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The processes of the host, read from {@code ${procfs}} and kept between passes.
@@ -39,17 +36,13 @@ import java.util.Set;
  * <p>Per pass and pid: {@code stat} (state, threads, CPU, and the start time that with the pid is the
  * identity). For a new identity, or one whose command changed (an {@code exec}, as after
  * {@code nsenter}, {@code runc exec} or a wrapper that moves itself into a cgroup and execs), also
- * {@code status} (the NSpid chain), the eight namespace links and {@code cgroup}. A known process is
- * moved to another cgroup or namespace only by someone else's explicit act, so its {@code cgroup} is
- * re-read on a rotation ({@link #CGROUP_RECHECK_PASSES}: an eighth of the processes each pass) and its
- * links on a slower one ({@link #NS_RECHECK_PASSES}). {@code cgroup} contents
- * are interned: processes with the same bytes share one parsed, recognised {@link CgroupPaths}.
- * Kernel threads live in the root cgroup and the host's namespaces; only {@code stat} is read for them.
+ * {@code status} (the NSpid chain), the namespace links it needs and {@code cgroup}. What a known
+ * process may carry over instead ({@code stat} while its container is idle, {@code cgroup} and links
+ * between their turns of a rotation) is {@link PassMemory}'s to say. {@code cgroup} contents are
+ * interned: processes with the same bytes share one parsed, recognised {@link CgroupPaths}. Kernel
+ * threads live in the root cgroup and the host's namespaces; only {@code stat} is read for them.
  */
-public final class ProcessTable {
-    static final int NS_RECHECK_PASSES = 64;
-    /** A known process's cgroup file is read again at least every this many passes. */
-    static final int CGROUP_RECHECK_PASSES = 8;
+final class ProcessTable {
     /** Of a command line only this many bytes are kept (what {@code ps} shows without {@code -ww}, and more). */
     static final int CMDLINE_MAX_BYTES = 4096;
 
@@ -61,8 +54,7 @@ public final class ProcessTable {
     private final Links links = new Links();
     private final Map<Integer, ProcessInfo> byPid = new HashMap<>();
     private final Map<ContentKey, Membership> memberships = new HashMap<>();
-    private long pass;
-    private Set<String> idle = Set.of();
+    private final PassMemory memory;
 
     /** A parsed and recognised cgroup file content. */
     record Recognised(CgroupPaths paths, CgroupClaim claim) {
@@ -72,8 +64,10 @@ public final class ProcessTable {
     record Membership(byte[] content, Recognised recognised) {
     }
 
-    public ProcessTable(HostPaths paths, CgroupLayout layout, CgroupNamespaceRoots roots, CgroupPathRecognizer recognizer) {
+    ProcessTable(HostPaths paths, CgroupLayout layout, CgroupNamespaceRoots roots, CgroupPathRecognizer recognizer,
+                 PassMemory memory) {
         this.paths = paths;
+        this.memory = memory;
         this.layout = layout;
         this.roots = roots;
         this.recognizer = recognizer;
@@ -87,19 +81,9 @@ public final class ProcessTable {
         }
     }
 
-    /** One pass: every process listed in procfs right now, in pid order. */
-    public List<ProcessInfo> refresh(ErrorCounts errors) {
-        return refresh(errors, Set.of());
-    }
-
-    /**
-     * One pass, taking the processes of the {@code idle} containers (which have not run since the last
-     * pass) as they were: their {@code stat} is not read (zombies always are: they do not run, their
-     * parent may reap them from elsewhere).
-     */
-    public List<ProcessInfo> refresh(ErrorCounts errors, Set<String> idle) {
-        this.idle = idle;
-        pass++;
+    /** One pass: every process listed in procfs right now, in pid order, as the pass memory allows. */
+    List<ProcessInfo> refresh(ErrorCounts errors) {
+        long pass = memory.pass();
         String[] names = paths.procfs().toFile().list();
         if (names == null) {
             errors.count(ErrorKind.IO);
@@ -152,19 +136,13 @@ public final class ProcessTable {
     }
 
     private ProcessInfo read(int pid, ErrorCounts errors) {
+        long pass = memory.pass();
         ProcessInfo known = byPid.get(pid);
-        if (known != null && known.containerKey != null && !known.stat.isZombie() && idle.contains(known.containerKey)) {
+        if (known != null && memory.carriesStat(pid)) {
             known.seenInPass = pass;
-            if (!cgroupDue(known)) {
-                return known;
-            }
             // its turn in the rotation: a process can be moved into another cgroup without running
-            byte[] before = known.cgroupBytes;
-            if (!readCgroup(known, errors)) {
+            if (memory.cgroupDue(pid, known.cgroupReadInPass) && !readCgroup(known, errors)) {
                 return null;
-            }
-            if (known.cgroupBytes != before) {
-                known.containerKey = null; // moved: read all of it again from the next pass
             }
             return known;
         }
@@ -206,22 +184,17 @@ public final class ProcessTable {
             p.exeRead = false;
             p.cmdlineRead = false;
         }
-        if ((fresh || execd || cgroupDue(p)) && !readCgroup(p, errors)) {
+        if ((fresh || execd || memory.cgroupDue(pid, p.cgroupReadInPass)) && !readCgroup(p, errors)) {
             return null;
         }
         if (fresh || execd) {
             p.nsMask = linksNeeded(p);
             p.namespaces = Namespaces.none();
         }
-        if (fresh || execd || (pass - p.nsReadInPass) >= NS_RECHECK_PASSES && ((pid ^ pass) % NS_RECHECK_PASSES) == 0) {
+        if (fresh || execd || memory.linksDue(pid, p.nsReadInPass)) {
             readLinks(p, p.nsMask, errors);
         }
         return p;
-    }
-
-    /** A known process's turn to have its cgroup file read again: a rotation over the pids, a pass in 8. */
-    private boolean cgroupDue(ProcessInfo p) {
-        return pass - p.cgroupReadInPass >= CGROUP_RECHECK_PASSES || ((p.pid ^ pass) % CGROUP_RECHECK_PASSES) == 0;
     }
 
     /** Every namespace type, as a mask of {@link NamespaceType} ordinals. */
@@ -249,7 +222,7 @@ public final class ProcessTable {
         long denied = errors.get(ErrorKind.PERMISSION);
         p.namespaces = readNamespaces(p.pid, errors, mask).orElse(p.namespaces);
         p.nsDenied = errors.get(ErrorKind.PERMISSION) > denied;
-        p.nsReadInPass = pass;
+        p.nsReadInPass = memory.pass();
     }
 
     /** True when NSpid says the process is PID 1 of a pid namespace below the procfs's. */
@@ -262,7 +235,7 @@ public final class ProcessTable {
      * (null otherwise); handed over once, so that nothing holds it after the pass.
      */
     public ProcStatus takeStatusOfPass(ProcessInfo p) {
-        ProcStatus s = p.statusPass == pass ? p.statusOfPass : null;
+        ProcStatus s = p.statusPass == memory.pass() ? p.statusOfPass : null;
         p.statusOfPass = null;
         return s;
     }
@@ -281,7 +254,7 @@ public final class ProcessTable {
         int pid = p.pid;
         try {
             buf.read(paths.pidFile(pid, "cgroup"));
-            p.cgroupReadInPass = pass;
+            p.cgroupReadInPass = memory.pass();
             if (!buf.contentEquals(p.cgroupBytes)) {
                 byte[] content = buf.copy();
                 ContentKey key = new ContentKey(content);
@@ -349,8 +322,8 @@ public final class ProcessTable {
         if (!p.exeRead) {
             p.exeRead = true;
             try {
-                p.exe = Files.readSymbolicLink(Path.of(paths.pidFile(p.pid, "exe"))).toString();
-            } catch (IOException | UnsupportedOperationException e) {
+                p.exe = links.readlink(paths.pidFile(p.pid, "exe"));
+            } catch (IOException e) {
                 p.exe = null;
             }
         }

@@ -80,7 +80,7 @@ class Pid1ReaderTest {
         dev.nscope.proc.ProcStatus parsed = dev.nscope.proc.ProcStatus.parse(bytes, bytes.length);
         Files.delete(status); // read it and the process would count as vanished
         ErrorCounts errors = new ErrorCounts();
-        Pid1Facts f = new Pid1Reader(paths).read(448, 2579, "tini", "/bin/tini", Signals.SIGTERM, parsed, errors);
+        Pid1Facts f = new Pid1Reader(paths).read(448, 2579, "tini", "/bin/tini", Signals.SIGTERM, parsed, null, errors);
         assertThat(f.status()).isSameAs(parsed);
         assertThat(f.argv()).startsWith("tini", "-s", "--");
         assertThat(errors.snapshot().values()).as("status not tried, nothing vanished").allMatch(n -> n == 0);

@@ -1,5 +1,7 @@
 package dev.nscope.pid1;
 
+import dev.nscope.proc.ProcessIdentity;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -44,8 +46,8 @@ class TrackersTest {
     @Test
     void zombieAgesCountFromTheFirstLook() {
         ZombieTracker t = new ZombieTracker();
-        ZombieTracker.Id a = new ZombieTracker.Id(490, 2686);
-        ZombieTracker.Id b = new ZombieTracker.Id(493, 2686);
+        ProcessIdentity a = new ProcessIdentity(490, 2686);
+        ProcessIdentity b = new ProcessIdentity(493, 2686);
         assertThat(t.observe(List.of(a), 1_000)).containsExactly(new ZombieTracker.Tracked(490, 2686, 1_000, 0));
         assertThat(t.observe(List.of(a, b), 4_000)).containsExactly(
                 new ZombieTracker.Tracked(490, 2686, 1_000, 3_000), new ZombieTracker.Tracked(493, 2686, 4_000, 0));
@@ -55,18 +57,18 @@ class TrackersTest {
     @Test
     void aReapedZombieIsForgottenAndAReusedPidStartsItsOwnClock() {
         ZombieTracker t = new ZombieTracker();
-        t.observe(List.of(new ZombieTracker.Id(490, 2686)), 1_000);
-        assertThat(t.observe(List.of(new ZombieTracker.Id(490, 9999)), 9_000))
+        t.observe(List.of(new ProcessIdentity(490, 2686)), 1_000);
+        assertThat(t.observe(List.of(new ProcessIdentity(490, 9999)), 9_000))
                 .containsExactly(new ZombieTracker.Tracked(490, 9999, 9_000, 0));
         assertThat(t.observe(List.of(), 10_000)).isEmpty();
         assertThat(t.size()).isZero();
-        assertThat(t.observe(List.of(new ZombieTracker.Id(490, 9999)), 11_000).get(0).ageNanos())
+        assertThat(t.observe(List.of(new ProcessIdentity(490, 9999)), 11_000).get(0).ageNanos())
                 .as("gone for one look: reaped, a new clock").isZero();
     }
 
     @Test
     void duplicatesInOneLookCountOnce() {
-        ZombieTracker.Id a = new ZombieTracker.Id(7, 1);
+        ProcessIdentity a = new ProcessIdentity(7, 1);
         assertThat(new ZombieTracker().observe(List.of(a, a), 5)).hasSize(1);
     }
 }

@@ -59,7 +59,7 @@ class WhatEachPassReadsTest {
         // idle again: a change the kernel makes shows at the next full read, within IDLE_REFRESH passes
         Files.writeString(cg.resolve("memory.current"), (usage - 8192) + "\n");
         List<Long> seen = new ArrayList<>();
-        for (int i = 0; i < ContainerAssembler.IDLE_REFRESH; i++) {
+        for (int i = 0; i < PassMemory.IDLE_REFRESH; i++) {
             seen.add(scanner.scan().find(IDLE).orElseThrow().stats().memory().usageBytes());
         }
         assertThat(seen.get(0)).isEqualTo(usage - 4096);
@@ -79,7 +79,7 @@ class WhatEachPassReadsTest {
         long usage = first.stats().memory().usageBytes();
         Files.writeString(cg.resolve("memory.current"), (usage - 4096) + "\n");
         ContainerSnapshot c = null;
-        for (int i = 0; i < ContainerAssembler.IDLE_REFRESH; i++) {
+        for (int i = 0; i < PassMemory.IDLE_REFRESH; i++) {
             c = scanner.scan().find(IDLE).orElseThrow();
         }
         assertThat(c.stats().memory().usageBytes()).as("cgroup figures read again at its turn").isEqualTo(usage - 4096);
@@ -87,6 +87,35 @@ class WhatEachPassReadsTest {
         runFor1ms(cg);
         assertThat(scanner.scan().find(IDLE).orElseThrow().processList().get(0).threads()).as("it ran: read at once")
                 .isEqualTo(p.threads() + 1);
+    }
+
+    /**
+     * What one cgroup lacks is that cgroup's: a container whose {@code memory.current} is gone (its parent no
+     * longer enables the controller for it) has no usage, and every other container keeps its own, pass
+     * after pass. Once a missing file was remembered by its name alone, and every container's memory read
+     * null from then on.
+     */
+    @Test
+    void aFileOneCgroupLacksHidesNothingOfAnotherCgroup() throws Exception {
+        ScanSnapshot first = scanner.scan();
+        List<ContainerSnapshot> others = first.containers().stream()
+                .filter(c -> !c.id().equals(IDLE) && c.stats().memory() != null && c.stats().memory().usageBytes() != null).toList();
+        assertThat(others).isNotEmpty();
+        Files.delete(cg.resolve("memory.current"));
+        runFor1ms(cg);
+        for (int i = 0; i < PassMemory.IDLE_REFRESH + 2; i++) {
+            ScanSnapshot s = scanner.scan();
+            assertThat(s.find(IDLE).orElseThrow().stats().memory().usageBytes()).as("pass %d: its own file is gone", i).isNull();
+            for (ContainerSnapshot o : others) {
+                assertThat(s.find(o.id()).orElseThrow().stats().memory().usageBytes()).as("pass %d: %s", i, o.id())
+                        .isEqualTo(o.stats().memory().usageBytes());
+            }
+            // the others run too, so that their figures are read again rather than carried
+            for (ContainerSnapshot o : others) {
+                runFor1ms(copy.resolve("sys/fs/cgroup" + o.cgroupPath()));
+            }
+        }
+        assertThat(scanner.scan().node().scanErrors().values()).allMatch(n -> n == 0);
     }
 
     @Test
@@ -113,7 +142,7 @@ class WhatEachPassReadsTest {
                 passes++;
             } while (!pidsOf(s, b).contains((int) sleeper.pid()) && passes < 20);
             assertThat(pidsOf(s, b)).as("seen in its new cgroup after " + passes + " passes").contains((int) sleeper.pid());
-            assertThat(passes).isLessThanOrEqualTo(ProcessTable.CGROUP_RECHECK_PASSES);
+            assertThat(passes).isLessThanOrEqualTo(PassMemory.CGROUP_RECHECK);
             assertThat(pidsOf(s, a)).doesNotContain((int) sleeper.pid());
         } finally {
             sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
