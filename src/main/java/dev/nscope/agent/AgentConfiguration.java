@@ -46,7 +46,7 @@ public class AgentConfiguration {
     @ConditionalOnWebApplication
     ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties, JsonMapper json) {
         return new ContainersEndpoint(store, history, properties.getScanInterval(), properties.getWeb().isCommandLines(),
-                new ContainersJson(json));
+                new ContainersJson());
     }
 
     @Bean

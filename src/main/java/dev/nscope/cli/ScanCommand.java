@@ -33,7 +33,7 @@ public final class ScanCommand {
         Thread.sleep((zombies ? zombieGrace.plus(SECOND_LOOK) : SECOND_LOOK).toMillis());
         ScanSnapshot s = scanner.scan();
         if (format == CommandLine.Format.JSON) {
-            byte[] doc = new ContainersJson(json).bytes(s);
+            byte[] doc = new ContainersJson().bytes(s);
             out.write(doc, 0, doc.length);
             out.println();
         } else {

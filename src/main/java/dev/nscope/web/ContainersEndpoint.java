@@ -7,6 +7,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 
@@ -39,9 +40,8 @@ public class ContainersEndpoint {
     }
 
     /**
-     * The document, streamed as {@link ContainersJson} writes it: the bytes the mapper would write for
-     * {@link ContainersDocument}, with the endpoints' usual JSON media types (a resource would otherwise be
-     * served as application/octet-stream).
+     * The document, streamed as {@link ContainersJson} writes it, with the endpoints' usual JSON media types
+     * (a resource would otherwise be served as application/octet-stream).
      */
     @ReadOperation(produces = {"application/vnd.spring-boot.actuator.v3+json", "application/vnd.spring-boot.actuator.v2+json",
             "application/json"})
@@ -51,13 +51,14 @@ public class ContainersEndpoint {
                 : new WebEndpointResponse<>(new InputStreamResource(json.document(s)));
     }
 
-    @ReadOperation
-    public ContainersDocument.ContainerDetail container(@Selector String id) {
+    /** One container and its process list, written as the document writes a container (404 when unknown). */
+    @ReadOperation(produces = {"application/vnd.spring-boot.actuator.v3+json", "application/vnd.spring-boot.actuator.v2+json",
+            "application/json"})
+    public WebEndpointResponse<Resource> container(@Selector String id) {
         ScanSnapshot s = store.latest();
-        if (s == null) {
-            return null;
-        }
-        return s.find(id).map(c -> ContainersDocument.detail(c, s.node().hostNamespaces(), commandLines)).orElse(null);
+        return s == null ? new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND)
+                : s.find(id).map(c -> new WebEndpointResponse<Resource>(new ByteArrayResource(ContainersJson.detail(s, c, commandLines))))
+                .orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
     }
 
     /** {@code /actuator/containers/{id}/history}; any other second part is a 404. */

@@ -54,7 +54,7 @@ class ContainersGoldenTest {
                 {Fixtures.V2_NODE, "", "containers-v2-node.json"}};
         for (String[] t : trees) {
             ScanSnapshot s = scanned(t[0], t[1]);
-            String doc = new String(new ContainersJson(MAPPER).bytes(s), StandardCharsets.UTF_8);
+            String doc = new String(new ContainersJson().bytes(s), StandardCharsets.UTF_8);
             check(t[2], doc + "\n");
         }
     }
@@ -63,8 +63,11 @@ class ContainersGoldenTest {
     void detailViewsOfTheCapturedHosts() throws Exception {
         ScanSnapshot s = scanned(Fixtures.V2_CASES, "host");
         StringBuilder all = new StringBuilder();
-        s.containers().forEach(c -> all.append(MAPPER.writeValueAsString(
-                ContainersDocument.detail(c, s.node().hostNamespaces(), false))).append('\n'));
+        s.containers().forEach(c -> {
+            String ours = new String(ContainersJson.detail(s, c, false), StandardCharsets.UTF_8);
+            assertThat(ours).isEqualTo(MAPPER.writeValueAsString(ContainersDocument.detail(c, s.node().hostNamespaces(), false)));
+            all.append(ours).append('\n');
+        });
         check("container-details-v2-cases.json", all.toString());
     }
 }

@@ -56,7 +56,7 @@ class ContainersJsonTest {
             Scanner scanner = new Scanner(tree[1] == null ? Fixtures.paths(tree[0]) : Fixtures.paths(tree[0], tree[1]));
             SnapshotStore store = new SnapshotStore();
             ScanService service = new ScanService(scanner, store, Duration.ofSeconds(10));
-            ContainersJson json = new ContainersJson(MAPPER);
+            ContainersJson json = new ContainersJson();
             for (int pass = 0; pass < 4; pass++) {
                 service.runOnce();
                 ScanSnapshot s = store.latest();
@@ -76,7 +76,7 @@ class ContainersJsonTest {
         for (int i = 0; i < 24; i++) {
             pool.add(container(random, "c" + i, base.containers().get(i % base.containers().size())));
         }
-        ContainersJson json = new ContainersJson(MAPPER);
+        ContainersJson json = new ContainersJson();
         for (int round = 0; round < 300; round++) {
             List<ContainerSnapshot> present = new ArrayList<>();
             for (int i = 0; i < pool.size(); i++) {
@@ -98,7 +98,7 @@ class ContainersJsonTest {
     @Test
     void readByteByByteOrInPiecesItIsTheSameDocument() throws IOException {
         ScanSnapshot s = SyntheticNode.snapshot(40);
-        ContainersJson json = new ContainersJson(MAPPER);
+        ContainersJson json = new ContainersJson();
         byte[] whole = json.bytes(s);
         java.io.ByteArrayOutputStream one = new java.io.ByteArrayOutputStream();
         try (InputStream in = json.document(s)) {
@@ -122,7 +122,7 @@ class ContainersJsonTest {
 
     @Test
     void containersGoneAreForgotten() {
-        ContainersJson json = new ContainersJson(MAPPER);
+        ContainersJson json = new ContainersJson();
         ScanSnapshot big = SyntheticNode.snapshot(50);
         json.bytes(big);
         assertThat(json.remembered()).isEqualTo(50);
@@ -139,7 +139,7 @@ class ContainersJsonTest {
     @Test
     void aThousandContainersCostLessThanTheMapperAndAllocateAFractionOfIt() throws IOException {
         ScanSnapshot s = SyntheticNode.snapshot(1000);
-        ContainersJson json = new ContainersJson(MAPPER);
+        ContainersJson json = new ContainersJson();
         byte[] expected = MAPPER.writeValueAsBytes(ContainersDocument.of(s));
         assertThat(expected.length).isGreaterThan(1_000_000);
         for (int i = 0; i < 5; i++) { // warm both

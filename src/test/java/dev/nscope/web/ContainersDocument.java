@@ -22,8 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The contract's JSON document ({@code /actuator/containers} and {@code scan --format=json}), as
- * records whose field order is the document's. Built from a snapshot; holds nothing else.
+ * The test oracle of the contract's JSON document ({@code /actuator/containers}, {@code scan --format=json},
+ * the detail view): plain records whose field order is the document's, for Jackson's mapper to write. The
+ * agent writes the document itself ({@link ContainersJson}); the tests hold its bytes to the mapper's on
+ * these records, an independent statement of the same contract.
  */
 public record ContainersDocument(Node node, List<Container> containers) {
 
