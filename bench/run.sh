@@ -18,16 +18,18 @@
 #     at the default interval, then GET /actuator/prometheus and /actuator/containers GET_ROUNDS times
 #     (default 7), 11 s apart so that each reads a snapshot no request has read yet, at a different point
 #     of the scan cycle, as Prometheus meets it: the median (curl's time_total) is reported; then its RSS.
-# Writes bench/results.md. Needs root, gcc, Java 17, target/nscope.jar (./mvnw -DskipTests package), and
-# Debian's util-linux, procps, prometheus-process-exporter and prometheus-node-exporter. Cleans up after.
+# Writes bench/results.md: this run's table first, the earlier runs kept below it. JARS="label=path …"
+# (default "nscope=target/nscope.jar") measures several builds side by side over the same sandboxes and
+# floor, one row each. Needs root, gcc, Java 17, the jars (./mvnw -DskipTests package), and Debian's
+# util-linux, procps, prometheus-process-exporter and prometheus-node-exporter. Cleans up after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=${*:-"1000:100 5000:500 10000:1000"}
 CPU_WINDOW=${CPU_WINDOW:-120}
 # the chart's JVM flags and environment
 . bench/chart-jvm.sh
-jar=target/nscope.jar
-[ -f "$jar" ] || { echo "build first: ./mvnw -DskipTests package" >&2; exit 2; }
+JARS=${JARS:-"nscope=target/nscope.jar"}
+for j in $JARS; do [ -f "${j#*=}" ] || { echo "no jar ${j#*=}: build first (./mvnw -DskipTests package)" >&2; exit 2; }; done
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
 work=$(mktemp -d)
 gcc -O2 -o "$work/floor" bench/floor.c
@@ -92,14 +94,18 @@ process_names:
     - '.+'
 YML
 out=bench/results.md
+earlier=""
+if [ -f "$out" ]; then # the runs before this one, newest first, kept under "Earlier runs"
+  earlier=$(sed -e '1{/^# nscope benchmark$/d}' -e '/^## Earlier runs$/d' "$out")
+fi
 {
   echo "# nscope benchmark"
   echo
   echo "$(date -u +%F) on $(nproc) cores, $(uname -r), cgroup $( [ -f $cg/cgroup.controllers ] && echo v2 || echo v1/hybrid ); \`sudo bench/run.sh $sizes\`"
   echo "JVM flags (the chart's): \`$JAVA_OPTS\`, environment: \`$(sed -n 's/^ENV //p' Dockerfile)\`"
   echo
-  echo "| processes | containers | floor min, /proc only ms | floor min ms | floor cold ms | nscope steady ms | nscope cold ms | steady / floor min | cold / floor cold | us/process steady | ps ms | lsns -J ms | process-exporter scrape ms | node-exporter scrape ms | GET /actuator/prometheus ms (median, new snapshot) | GET /actuator/containers ms (median, new snapshot) | agent RSS MiB | agent CPU % of a core (${CPU_WINDOW}s) |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| jar | processes | containers | floor min, /proc only ms | floor min ms | floor cold ms | nscope steady ms | nscope cold ms | steady / floor min | cold / floor cold | us/process steady | ps ms | lsns -J ms | process-exporter scrape ms | node-exporter scrape ms | GET /actuator/prometheus ms (median, new snapshot) | GET /actuator/containers ms (median, new snapshot) | agent RSS MiB | agent CPU % of a core (${CPU_WINDOW}s) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$out"
 
 for size in $sizes; do
@@ -135,11 +141,6 @@ for size in $sizes; do
   procs=$(echo "$fmin" | sed 's/processes=\([0-9]*\).*/\1/')
   fproc_ms=$(echo "$fproc" | sed 's/.*ms=//')
   fmin_ms=$(echo "$fmin" | sed 's/.*ms=//'); fcold_ms=$(echo "$fcold" | sed 's/.*ms=//')
-  line=$(java $JAVA_OPTS -jar $jar bench --passes=20 | tail -1)
-  echo "   nscope: $line" >&2
-  containers=$(echo "$line" | sed 's/.*containers=\([0-9]*\).*/\1/')
-  ncold=$(echo "$line" | sed 's/.*cold_ms=\([0-9.]*\).*/\1/'); nsteady=$(echo "$line" | sed 's/.*steady_ms=\([0-9.]*\).*/\1/')
-  us=$(echo "$line" | sed 's/.*us_per_process_steady=\([0-9.]*\).*/\1/')
   ps_ms=$(best_ms ps -eo pid,stat,cgroup)
   t0=$(date +%s%N); lsns -J >/dev/null 2>&1 || true; lsns_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   prometheus-process-exporter -config.path "$work/pe.yml" -gather-smaps=false -threads=false \
@@ -149,25 +150,36 @@ for size in $sizes; do
   prometheus-node-exporter --collector.disable-defaults --collector.processes --web.listen-address=127.0.0.1:19100 >/dev/null 2>&1 &
   wait_http http://127.0.0.1:19100/metrics; ne_ms=$(scrape_ms http://127.0.0.1:19100/metrics)
   pkill -f "prometheus-node-exporter.*127.0.0.1:19100" || true
-  java $JAVA_OPTS -Dnscope-bench-agent -jar $jar --server.port=19810 >"$work/agent.log" 2>&1 &
-  agent=$!
-  wait_http http://127.0.0.1:19810/actuator/health
-  sleep 2
-  t_a=$(awk '{print $14+$15}' /proc/$agent/stat); w_a=$(date +%s%N)
-  sleep "$CPU_WINDOW"
-  t_b=$(awk '{print $14+$15}' /proc/$agent/stat); w_b=$(date +%s%N)
-  hz=$(getconf CLK_TCK)
-  cpu=$(awk -v t=$((t_b - t_a)) -v w=$((w_b - w_a)) -v hz=$hz 'BEGIN{printf "%.2f", 100 * (t / hz) / (w / 1e9)}')
-  # the requests after the window, on an agent that has run a while (as Prometheus meets it), then RSS
-  read -r prom_ms cont_ms < <(fresh_get_ms http://127.0.0.1:19810/actuator/prometheus http://127.0.0.1:19810/actuator/containers)
-  rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$agent/status)
-  kill $agent; wait $agent 2>/dev/null || true
-  r1=$(awk -v a=$nsteady -v b=$fmin_ms 'BEGIN{printf "%.2f", a/b}'); r2=$(awk -v a=$ncold -v b=$fcold_ms 'BEGIN{printf "%.2f", a/b}')
-  echo "| $procs | $containers | $fproc_ms | $fmin_ms | $fcold_ms | $nsteady | $ncold | $r1 | $r2 | $us | $ps_ms | $lsns_ms | $pe_ms | $ne_ms | $prom_ms | $cont_ms | $rss | $cpu |" >> "$out"
-  tail -1 "$out" >&2
+  for j in $JARS; do
+    label=${j%%=*}; jar=${j#*=}
+    line=$(java $JAVA_OPTS -jar $jar bench --passes=20 | tail -1)
+    echo "   $label: $line" >&2
+    containers=$(echo "$line" | sed 's/.*containers=\([0-9]*\).*/\1/')
+    ncold=$(echo "$line" | sed 's/.*cold_ms=\([0-9.]*\).*/\1/'); nsteady=$(echo "$line" | sed 's/.*steady_ms=\([0-9.]*\).*/\1/')
+    us=$(echo "$line" | sed 's/.*us_per_process_steady=\([0-9.]*\).*/\1/')
+    java $JAVA_OPTS -Dnscope-bench-agent -jar $jar --server.port=19810 >"$work/agent.log" 2>&1 &
+    agent=$!
+    wait_http http://127.0.0.1:19810/actuator/health
+    sleep 2
+    t_a=$(awk '{print $14+$15}' /proc/$agent/stat); w_a=$(date +%s%N)
+    sleep "$CPU_WINDOW"
+    t_b=$(awk '{print $14+$15}' /proc/$agent/stat); w_b=$(date +%s%N)
+    hz=$(getconf CLK_TCK)
+    cpu=$(awk -v t=$((t_b - t_a)) -v w=$((w_b - w_a)) -v hz=$hz 'BEGIN{printf "%.2f", 100 * (t / hz) / (w / 1e9)}')
+    # the requests after the window, on an agent that has run a while (as Prometheus meets it), then RSS
+    read -r prom_ms cont_ms < <(fresh_get_ms http://127.0.0.1:19810/actuator/prometheus http://127.0.0.1:19810/actuator/containers)
+    rss=$(awk '/VmRSS/{printf "%.0f", $2/1024}' /proc/$agent/status)
+    kill $agent; wait $agent 2>/dev/null || true
+    r1=$(awk -v a=$nsteady -v b=$fmin_ms 'BEGIN{printf "%.2f", a/b}'); r2=$(awk -v a=$ncold -v b=$fcold_ms 'BEGIN{printf "%.2f", a/b}')
+    echo "| $label | $procs | $containers | $fproc_ms | $fmin_ms | $fcold_ms | $nsteady | $ncold | $r1 | $r2 | $us | $ps_ms | $lsns_ms | $pe_ms | $ne_ms | $prom_ms | $cont_ms | $rss | $cpu |" >> "$out"
+    tail -1 "$out" >&2
+  done
   for p in "${pids_of_sandboxes[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   pids_of_sandboxes=()
   sleep 2
   for h in "${hier[@]}"; do for d in "$h"/nscope-bench/sb-*; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done; done
 done
+if [ -n "$earlier" ]; then
+  { echo; echo "## Earlier runs"; echo; echo "$earlier"; } >> "$out"
+fi
 cat "$out"

@@ -82,8 +82,8 @@ public class HistoryStore {
 
     /**
      * A fixed-size ring; the oldest point is overwritten once it is full. Kept as columns of primitives
-     * rather than records of boxed numbers: a point is 9 primitives, 72 bytes, so 1,000 containers of
-     * 120 points take about 8.6 MB of arrays. {@link #NONE} stands for null.
+     * rather than records of boxed numbers: a point is 9 primitives, 72 bytes of arrays, a fraction of
+     * what the boxed record takes. {@link #NONE} stands for null.
      */
     private static final class Ring {
         private static final long NONE = Long.MIN_VALUE;

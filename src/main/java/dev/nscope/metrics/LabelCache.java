@@ -11,8 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * The label sets of the per-container series, kept from one snapshot's families to the next. Making a
- * {@link Labels} sorts and validates its names; at 1,000 containers that was most of the 7 MB a scrape
- * of a new snapshot allocated to build its families, for label sets that rarely change. A container
+ * {@link Labels} sorts and validates its names, and that was most of what a scrape of a new snapshot
+ * allocated to build its families, for label sets that rarely change. A container
  * whose base labels changed (a name learnt, a pod known) gets new ones; containers gone from the
  * snapshot are dropped at the next {@link #nextSnapshot()}. Not thread-safe: one snapshot's families
  * are built by one thread at a time.

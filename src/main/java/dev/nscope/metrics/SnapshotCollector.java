@@ -44,10 +44,10 @@ public class SnapshotCollector implements MultiCollector {
 
     /**
      * The families of one snapshot, which is referenced weakly: the cache must not keep an old snapshot
-     * alive. The client's snapshots are made when first asked for. The text written is not kept: at 1,000
-     * containers it is 2.7 MB that would live until the next scan, long enough to be promoted to the old
-     * generation of the chart's 90 MB heap, where such leftovers brought full collections of 80-125 ms
-     * (GC log at 1,000 sandboxes); writing it again for a second scraper of the same snapshot takes 10 ms.
+     * alive. The client's snapshots are made when first asked for. The text written is not kept: it is
+     * megabytes at a thousand containers, and kept until the next scan it would be promoted to the old
+     * generation of the chart's small heap and end in full collections; writing it again for a second
+     * scraper of the same snapshot is cheaper than that (bench/results.md has the figures).
      */
     private static final class Cached {
         final WeakReference<ScanSnapshot> snapshot;
@@ -121,7 +121,7 @@ public class SnapshotCollector implements MultiCollector {
 
     /**
      * Builds the families of a snapshot just published, in the scanning thread, so that the scrape that
-     * reads it finds them made (at 1,000 containers that was 6 to 11 ms of each scrape). Never throws: a
+     * reads it finds them made (otherwise the first scrape of each snapshot pays for it). Never throws: a
      * failure is logged, and the scrape tries again.
      */
     public void prepare(ScanSnapshot s) {

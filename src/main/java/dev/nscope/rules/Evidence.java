@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * A finding's evidence: an immutable map in insertion order, null values allowed, kept as two arrays.
- * Evidence is small (4 to 25 entries) and plentiful: at 1,000 containers there are thousands of them,
- * and as {@code LinkedHashMap}s they held about 1 KB each on the heap; a scan that only counts one more
- * look ({@link #with}) copied each of them twice. Here a new count is one array of values, the keys shared.
+ * Evidence is small (a few to a few dozen entries) and plentiful (several per container), and as
+ * {@code LinkedHashMap}s each held far more than its values; a scan that only counts one more look
+ * ({@link #with}) copied each of them twice. Here a new count is one array of values, the keys shared.
  */
 public final class Evidence extends AbstractMap<String, Object> {
     public static final Evidence EMPTY = new Evidence(new String[0], new Object[0]);
