@@ -3,21 +3,14 @@ package dev.nscope.scan;
 import dev.nscope.cgroup.CgroupLayout;
 import dev.nscope.cgroup.CgroupNamespaceRoots;
 import dev.nscope.cgroup.CgroupPaths;
-import dev.nscope.cgroup.Hierarchy;
-import dev.nscope.container.CgroupClaim;
 import dev.nscope.container.CgroupPathRecognizer;
 import dev.nscope.host.ErrorCounts;
 import dev.nscope.host.ErrorKind;
 import dev.nscope.host.FileBytes;
 import dev.nscope.host.HostPaths;
 import dev.nscope.host.Links;
-import dev.nscope.host.KernelErrors;
-import dev.nscope.host.MalformedFileException;
 import dev.nscope.host.Pids;
-import dev.nscope.proc.NamespaceLink;
-import dev.nscope.proc.NamespaceType;
 import dev.nscope.proc.Namespaces;
-import dev.nscope.proc.ProcCgroup;
 import dev.nscope.proc.ProcCmdline;
 import dev.nscope.proc.ProcStat;
 import dev.nscope.proc.ProcStatus;
@@ -47,35 +40,23 @@ final class ProcessTable {
     static final int CMDLINE_MAX_BYTES = 4096;
 
     private final HostPaths paths;
-    private final CgroupLayout layout;
-    private final CgroupPathRecognizer recognizer;
-    private CgroupNamespaceRoots roots;
+    private final CgroupMemberships memberships;
     private final FileBytes buf = new FileBytes();
     private final Links links = new Links();
+    private final NamespaceLinks nsLinks;
     private final Map<Integer, ProcessInfo> byPid = new HashMap<>();
-    private final Map<ContentKey, Membership> memberships = new HashMap<>();
     private final PassMemory memory;
-
-    /** A parsed and recognised cgroup file content. */
-    record Recognised(CgroupPaths paths, CgroupClaim claim) {
-    }
-
-    /** A cgroup file content, once for all processes that have it, and what it says. */
-    record Membership(byte[] content, Recognised recognised) {
-    }
 
     ProcessTable(HostPaths paths, CgroupLayout layout, CgroupNamespaceRoots roots, CgroupPathRecognizer recognizer,
                  PassMemory memory) {
         this.paths = paths;
         this.memory = memory;
-        this.layout = layout;
-        this.roots = roots;
-        this.recognizer = recognizer;
+        this.memberships = new CgroupMemberships(layout, roots, recognizer);
+        this.nsLinks = new NamespaceLinks(paths);
     }
 
-    public void setRoots(CgroupNamespaceRoots roots) {
-        this.roots = roots;
-        memberships.clear();
+    void setRoots(CgroupNamespaceRoots roots) {
+        memberships.setRoots(roots);
         for (ProcessInfo p : byPid.values()) {
             p.cgroupBytes = null;
         }
@@ -110,9 +91,7 @@ final class ProcessTable {
                 it.remove();
             }
         }
-        if (memberships.size() > 4 * byPid.size() + 1024) {
-            memberships.clear();
-        }
+        memberships.trim(byPid.size());
         return out;
     }
 
@@ -171,7 +150,7 @@ final class ProcessTable {
                 buf.read(paths.pidFile(pid, "status"));
                 ProcStatus status = ProcStatus.parse(buf.data(), buf.length());
                 p.nsPid = status.nsPid();
-                if (namespaceInit(p.nsPid)) { // a PID 1 candidate: its masks are judged in this pass
+                if (NamespaceLinks.namespaceInit(p.nsPid)) { // a PID 1 candidate: its masks are judged in this pass
                     p.statusOfPass = status;
                     p.statusPass = pass;
                 }
@@ -188,46 +167,13 @@ final class ProcessTable {
             return null;
         }
         if (fresh || execd) {
-            p.nsMask = linksNeeded(p);
+            p.nsMask = NamespaceLinks.needed(p);
             p.namespaces = Namespaces.none();
         }
         if (fresh || execd || memory.linksDue(pid, p.nsReadInPass)) {
-            readLinks(p, p.nsMask, errors);
+            nsLinks.read(p, p.nsMask, errors, pass);
         }
         return p;
-    }
-
-    /** Every namespace type, as a mask of {@link NamespaceType} ordinals. */
-    static final int ALL_LINKS = (1 << NamespaceType.all().length) - 1;
-    private static final int PID_AND_NET = (1 << NamespaceType.PID.ordinal()) | (1 << NamespaceType.NET.ordinal());
-
-    /**
-     * The namespace links a process needs read at once: all of them for a namespace's init (it may be a
-     * container's PID 1, whose namespaces are the container's) and when its NSpid is unknown; pid and net
-     * for a process no runtime claims (they decide whether it is a sandbox); none for another process of a
-     * runtime's container (its container's namespaces are its PID 1's; {@link #completeNamespaces} reads
-     * them when a container has no PID 1).
-     */
-    static int linksNeeded(ProcessInfo p) {
-        if (p.nsPid == null || namespaceInit(p.nsPid)) {
-            return ALL_LINKS;
-        }
-        return p.claim == null ? PID_AND_NET : 0;
-    }
-
-    private void readLinks(ProcessInfo p, int mask, ErrorCounts errors) {
-        if (mask == 0) {
-            return;
-        }
-        long denied = errors.get(ErrorKind.PERMISSION);
-        p.namespaces = readNamespaces(p.pid, errors, mask).orElse(p.namespaces);
-        p.nsDenied = errors.get(ErrorKind.PERMISSION) > denied;
-        p.nsReadInPass = memory.pass();
-    }
-
-    /** True when NSpid says the process is PID 1 of a pid namespace below the procfs's. */
-    private static boolean namespaceInit(int[] nsPid) {
-        return nsPid != null && nsPid.length >= 2 && nsPid[nsPid.length - 1] == 1;
     }
 
     /**
@@ -241,12 +187,17 @@ final class ProcessTable {
     }
 
     /** Reads the namespace links of {@code p} not read yet (a container without a PID 1 takes its members' majority). */
-    public void completeNamespaces(ProcessInfo p, ErrorCounts errors) {
-        int missing = ALL_LINKS & ~p.nsMask;
+    void completeNamespaces(ProcessInfo p, ErrorCounts errors) {
+        int missing = NamespaceLinks.ALL & ~p.nsMask;
         if (missing != 0 && !p.zombie()) {
             p.nsMask |= missing;
-            readLinks(p, missing, errors);
+            nsLinks.read(p, missing, errors, memory.pass());
         }
+    }
+
+    /** The namespace links of every type of {@code pid} (the host's processes, at discovery). */
+    Namespaces readNamespaces(int pid, ErrorCounts errors) {
+        return nsLinks.read(pid, errors, NamespaceLinks.ALL);
     }
 
     /** Reads a process's cgroup file; false when the process vanished (it is then dropped). */
@@ -256,17 +207,10 @@ final class ProcessTable {
             buf.read(paths.pidFile(pid, "cgroup"));
             p.cgroupReadInPass = memory.pass();
             if (!buf.contentEquals(p.cgroupBytes)) {
-                byte[] content = buf.copy();
-                ContentKey key = new ContentKey(content);
-                Membership m = memberships.get(key);
-                if (m == null) {
-                    m = new Membership(content, membership(content));
-                    memberships.put(key, m);
-                }
-                // processes with the same cgroups share one copy of the file's bytes
+                CgroupMemberships.Membership m = memberships.of(buf);
                 p.cgroupBytes = m.content();
-                p.cgroups = m.recognised().paths();
-                p.claim = m.recognised().claim();
+                p.cgroups = m.paths();
+                p.claim = m.claim();
             }
         } catch (IOException e) {
             if (errors.count(e) == ErrorKind.VANISHED) {
@@ -275,46 +219,6 @@ final class ProcessTable {
             }
         }
         return true;
-    }
-
-    private Recognised membership(byte[] content) throws MalformedFileException {
-        List<ProcCgroup.Entry> entries = ProcCgroup.parse(content, content.length);
-        CgroupPaths cg = CgroupPaths.of(entries, layout, roots);
-        CgroupClaim claim = null;
-        for (Hierarchy h : layout.namingOrder()) {
-            claim = recognizer.recognize(cg.get(h));
-            if (claim != null) {
-                break;
-            }
-        }
-        return new Recognised(cg, claim);
-    }
-
-    /** The eight namespace links; a link that cannot be read stays unknown (and is counted). */
-    Namespaces readNamespaces(int pid, ErrorCounts errors) {
-        return readNamespaces(pid, errors, ALL_LINKS);
-    }
-
-    /** The namespace links of the types in {@code mask}; the others, and those that cannot be read, stay unknown. */
-    Namespaces readNamespaces(int pid, ErrorCounts errors, int mask) {
-        long[] inodes = new long[NamespaceType.all().length];
-        String dir = paths.pidFile(pid, "ns/");
-        for (NamespaceType t : NamespaceType.all()) {
-            if ((mask & (1 << t.ordinal())) == 0) {
-                continue;
-            }
-            try {
-                String target = links.readlink(dir + t.link());
-                inodes[t.ordinal()] = NamespaceLink.parseInode(target, t);
-            } catch (IOException e) {
-                ErrorKind k = KernelErrors.classify(e);
-                // a kernel without the type (time before 5.6) or a link not captured is absent, not an error
-                if (k != ErrorKind.VANISHED) {
-                    errors.count(k);
-                }
-            }
-        }
-        return Namespaces.of(inodes);
     }
 
     /** Reads the target of {@code ${procfs}/<pid>/exe} once per identity; null when unreadable. */
@@ -346,18 +250,5 @@ final class ProcessTable {
             }
         }
         return p.cmdline;
-    }
-
-    /** Byte content as a hash key. */
-    private record ContentKey(byte[] bytes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ContentKey k && Arrays.equals(bytes, k.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
-        }
     }
 }

@@ -113,7 +113,7 @@ public final class Scanner {
     /**
      * The namespaces of a container come from its PID 1, whose links are read with it; a container without
      * a PID 1 (or whose PID 1's links could not all be read) takes its members' majority, so their links
-     * are read now (they are not read for every process: see {@link ProcessTable#linksNeeded}).
+     * are read now (they are not read for every process: see {@link NamespaceLinks#needed}).
      */
     private List<ProcessGroup<ProcessInfo>> completeNamespaces(List<ProcessGroup<ProcessInfo>> groups, ErrorCounts errors) {
         List<ProcessGroup<ProcessInfo>> out = new ArrayList<>(groups.size());
