@@ -1,6 +1,11 @@
 package dev.nscope.agent;
 
 import dev.nscope.scan.Scanner;
+import dev.nscope.settings.AgentSettings;
+import dev.nscope.settings.NscopeProperties;
+import dev.nscope.snapshot.HistoryStore;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.web.ContainersEndpoint;
 import dev.nscope.web.ContainersJson;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;

@@ -1,15 +1,14 @@
 package dev.nscope.cli;
 
-import dev.nscope.agent.AgentSettings;
-import dev.nscope.agent.InvalidConfigurationException;
-import dev.nscope.agent.NscopeProperties;
 import dev.nscope.scan.Scanner;
+import dev.nscope.settings.AgentSettings;
+import dev.nscope.settings.ConfigurationProblem;
+import dev.nscope.settings.NscopeProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,7 +44,7 @@ public final class Cli {
             err.println("nscope: interrupted");
             return 1;
         } catch (RuntimeException e) {
-            String config = configurationProblem(e);
+            String config = ConfigurationProblem.of(e);
             if (config != null) {
                 err.println("nscope: " + config);
                 return 2;
@@ -63,28 +62,5 @@ public final class Cli {
             return m.get();
         }
         return ctx.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
-    }
-
-    /** The one-line message of a configuration failure anywhere in the cause chain, or null. */
-    public static String configurationProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidConfigurationException) {
-                return t.getMessage();
-            }
-            if (t instanceof BindException be) {
-                Throwable reason = be.getCause();
-                while (reason != null && reason.getCause() != null && reason.getMessage() == null) {
-                    reason = reason.getCause();
-                }
-                return "invalid value for " + be.getName()
-                        + (be.getProperty() != null ? " ('" + be.getProperty().getValue() + "')" : "")
-                        + (reason != null && reason.getMessage() != null ? ": " + oneLine(reason.getMessage()) : "");
-            }
-        }
-        return null;
-    }
-
-    private static String oneLine(String s) {
-        return s.replaceAll("\\s*\\n\\s*", "; ").trim();
     }
 }

@@ -1,7 +1,7 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.InvalidConfigurationException;
-import dev.nscope.agent.NscopeProperties;
+import dev.nscope.settings.InvalidConfigurationException;
+import dev.nscope.settings.NscopeProperties;
 import jakarta.servlet.Filter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

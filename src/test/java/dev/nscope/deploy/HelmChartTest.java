@@ -2,7 +2,7 @@ package dev.nscope.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import dev.nscope.agent.NscopeProperties;
+import dev.nscope.settings.NscopeProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

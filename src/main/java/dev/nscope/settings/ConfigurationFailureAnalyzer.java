@@ -1,6 +1,5 @@
-package dev.nscope.agent;
+package dev.nscope.settings;
 
-import dev.nscope.cli.Cli;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -8,7 +7,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 public class ConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<RuntimeException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, RuntimeException cause) {
-        String problem = Cli.configurationProblem(rootFailure);
+        String problem = ConfigurationProblem.of(rootFailure);
         return problem == null ? null : new FailureAnalysis(problem, "fix the configuration and start nscope again", cause);
     }
 }

@@ -1,4 +1,4 @@
-package dev.nscope.agent;
+package dev.nscope.settings;
 
 import dev.nscope.cgroup.ResourceThresholds;
 import dev.nscope.container.RuntimeDirs;
