@@ -1,8 +1,8 @@
 package dev.nscope.agent;
 
 import dev.nscope.scan.Scanner;
-import dev.nscope.settings.AgentSettings;
 import dev.nscope.settings.NscopeProperties;
+import dev.nscope.settings.ScanSettings;
 import dev.nscope.snapshot.HistoryStore;
 import dev.nscope.snapshot.ScanService;
 import dev.nscope.snapshot.SnapshotStore;
@@ -24,7 +24,7 @@ public class AgentConfiguration {
     @Bean
     @Lazy
     Scanner scanner(NscopeProperties properties) {
-        return AgentSettings.scanner(properties);
+        return ScanSettings.scanner(properties);
     }
 
     @Bean
@@ -35,14 +35,14 @@ public class AgentConfiguration {
     @Bean
     @ConditionalOnWebApplication
     ScanService scanService(Scanner scanner, SnapshotStore store, NscopeProperties properties) {
-        return new ScanService(scanner, store, properties.getScanInterval());
+        return new ScanService(scanner, store, properties.scanInterval());
     }
 
     /** The per-container history of the web page's charts, fed by every published snapshot. */
     @Bean
     @ConditionalOnWebApplication
     HistoryStore historyStore(SnapshotStore store, NscopeProperties properties) {
-        HistoryStore history = new HistoryStore(AgentSettings.historyPoints(properties));
+        HistoryStore history = new HistoryStore(properties.history().points());
         store.onPublish(history::record);
         return history;
     }
@@ -50,7 +50,7 @@ public class AgentConfiguration {
     @Bean
     @ConditionalOnWebApplication
     ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties, JsonMapper json) {
-        return new ContainersEndpoint(store, history, properties.getScanInterval(), properties.getWeb().isCommandLines(),
+        return new ContainersEndpoint(store, history, properties.scanInterval(), properties.web().commandLines(),
                 new ContainersJson(json));
     }
 

@@ -1,9 +1,9 @@
 package dev.nscope.cli;
 
 import dev.nscope.scan.Scanner;
-import dev.nscope.settings.AgentSettings;
 import dev.nscope.settings.ConfigurationProblem;
 import dev.nscope.settings.NscopeProperties;
+import dev.nscope.settings.ScanSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -31,12 +31,24 @@ public final class Cli {
                 .logStartupInfo(false)
                 // stdout is the command's output: no log lines there; failures are one line on stderr
                 .properties(Map.of("logging.level.root", "OFF"));
-        try (ConfigurableApplicationContext ctx = b.run(cl.springArgs().toArray(String[]::new))) {
+        ConfigurableApplicationContext ctx;
+        try {
+            ctx = b.run(cl.springArgs().toArray(String[]::new));
+        } catch (RuntimeException e) {
+            if (ConfigurationProblem.of(e) != null) {
+                // a value the properties' constraints refuse: already printed on one line by the failure
+                // reporter (settings.OneLineFailureReporter), as for the agent
+                return 2;
+            }
+            err.println("nscope: " + e);
+            return 1;
+        }
+        try (ctx) {
             Scanner scanner = ctx.getBean(Scanner.class);
             NscopeProperties props = ctx.getBean(NscopeProperties.class);
             return switch (cl.mode()) {
-                case SCAN -> new ScanCommand(scanner, jsonMapper(ctx), props.getPid1().getZombieGrace()).run(cl.format(), out);
-                case BENCH -> new BenchCommand(() -> AgentSettings.scanner(props)).run(cl.passes(), out);
+                case SCAN -> new ScanCommand(scanner, jsonMapper(ctx), props.pid1().zombieGrace()).run(cl.format(), out);
+                case BENCH -> new BenchCommand(() -> ScanSettings.scanner(props)).run(cl.passes(), out);
                 default -> throw new IllegalStateException(cl.mode().name());
             };
         } catch (InterruptedException e) {

@@ -1,215 +1,141 @@
 package dev.nscope.settings;
 
+import jakarta.validation.GroupSequence;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The {@code nscope.*} properties (environment {@code NSCOPE_…}, or {@code --nscope.x=y}). */
+/**
+ * The {@code nscope.*} properties (environment {@code NSCOPE_…}, or {@code --nscope.x=y}), bound once and
+ * checked by Bean Validation before anything uses them. Each constraint's message is the whole line a
+ * user reads ({@link ConfigurationProblem}: one line on stderr, exit 2), so it names the property as
+ * users write it. A property given empty keeps its default. Whether the procfs is one is a question for
+ * the host, asked when the scanner is made ({@link ScanSettings#hostPaths}). The descriptions below
+ * become the configuration metadata (IDE completion); a test keeps the README's property table in step
+ * with it.
+ *
+ * @param procfs       the host's procfs (/host/proc in the DaemonSet, a fixture tree in tests)
+ * @param sysfs        the host's sysfs; cgroups are read under ${nscope.sysfs}/fs/cgroup
+ * @param scanInterval time between background scans, at least 100ms
+ * @param pid1         how PID 1 is judged
+ * @param runtime      where the runtimes keep their state, read-only
+ * @param rules        which finding rules run, and when the resource rules fire
+ * @param history      the short per-container history the web page charts
+ * @param web          who may read what over HTTP
+ */
 @ConfigurationProperties("nscope")
-public class NscopeProperties {
-    /** The host's procfs ({@code /host/proc} in the DaemonSet, a fixture tree in tests). */
-    private Path procfs = Path.of("/proc");
-    /** The host's sysfs; cgroups are read under {@code ${sysfs}/fs/cgroup}. */
-    private Path sysfs = Path.of("/sys");
-    /** Time between background scans. */
-    private Duration scanInterval = Duration.ofSeconds(10);
-    private final Pid1 pid1 = new Pid1();
-    private final RuntimeState runtime = new RuntimeState();
-    private final Rules rules = new Rules();
-    private final History history = new History();
-    private final Web web = new Web();
+@Validated
+// a scan interval of 0 is reported as not positive, not as under 100ms: the range checks come second
+@GroupSequence({NscopeProperties.class, NscopeProperties.Ranges.class})
+public record NscopeProperties(
+        @DefaultValue("/proc") Path procfs,
+        @DefaultValue("/sys") Path sysfs,
+        @DurationMin(inclusive = false, message = "nscope.scan-interval must be positive (got ${validatedValue})")
+        @DurationMin(millis = 100, groups = Ranges.class,
+                message = "nscope.scan-interval must be at least 100ms (got ${validatedValue})")
+        @DefaultValue("10s") Duration scanInterval,
+        @Valid @DefaultValue Pid1 pid1,
+        @Valid @DefaultValue RuntimeState runtime,
+        @Valid @DefaultValue Rules rules,
+        @Valid @DefaultValue History history,
+        @Valid @DefaultValue Web web) {
 
-    public Path getProcfs() {
-        return procfs;
+    /** The checks made only once the basic ones passed. */
+    public interface Ranges {
     }
 
-    public void setProcfs(Path procfs) {
-        this.procfs = procfs;
+    /**
+     * How PID 1 is judged.
+     *
+     * @param zombieGrace a zombie counts as unreaped only when seen again at least this long after it was
+     *                    first seen; scan takes its second look after this grace only when the first look
+     *                    found zombies
+     */
+    public record Pid1(
+            @DurationMin(message = "nscope.pid1.zombie-grace must not be negative (got ${validatedValue})")
+            @DefaultValue("5s") Duration zombieGrace) {
     }
 
-    public Path getSysfs() {
-        return sysfs;
-    }
+    /**
+     * Where the runtimes keep their state; read-only.
+     *
+     * @param dockerRoot        Docker's data root (containers/{id}/config.v2.json)
+     * @param containerdState   containerd's state dir (OCI bundles under io.containerd.runtime.v2.task)
+     * @param containersStorage containers/storage roots of CRI-O and podman
+     * @param userRuntimeDir    parent of the users' runtime dirs, for rootless podman
+     */
+    public record RuntimeState(
+            @DefaultValue("/var/lib/docker") Path dockerRoot,
+            @DefaultValue("/run/containerd") Path containerdState,
+            @DefaultValue("/run/containers/storage,/var/lib/containers/storage")
+            List<@NotNull(message = "nscope.runtime.containers-storage has an empty entry") Path> containersStorage,
+            @DefaultValue("/run/user") Path userRuntimeDir) {
 
-    public void setSysfs(Path sysfs) {
-        this.sysfs = sysfs;
-    }
-
-    public Duration getScanInterval() {
-        return scanInterval;
-    }
-
-    public void setScanInterval(Duration scanInterval) {
-        this.scanInterval = scanInterval;
-    }
-
-    public Pid1 getPid1() {
-        return pid1;
-    }
-
-    public RuntimeState getRuntime() {
-        return runtime;
-    }
-
-    public Rules getRules() {
-        return rules;
-    }
-
-    public History getHistory() {
-        return history;
-    }
-
-    /** The short per-container history the web page charts ({@code /actuator/containers/{id}/history}). */
-    public static class History {
-        /** Points kept per container, one per scan (120 at the default 10s interval: 20 minutes). */
-        private int points = 120;
-
-        public int getPoints() {
-            return points;
-        }
-
-        public void setPoints(int points) {
-            this.points = points;
+        public RuntimeState {
+            containersStorage = containersStorage == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(containersStorage));
         }
     }
 
-    public Web getWeb() {
-        return web;
-    }
+    /**
+     * Which finding rules run, and when the resource rules fire.
+     *
+     * @param disabled        rule ids not to evaluate
+     * @param memoryNearLimit share of the memory limit the working set must pass for memory-near-limit
+     * @param pidsNearLimit   share of pids.max for pids-near-limit
+     * @param cpuThrottled    throttled share of CFS periods between two scans for cpu-throttled
+     */
+    public record Rules(
+            Set<@KnownRule String> disabled,
+            @DecimalMin(value = "0", inclusive = false, message = MEMORY) @DecimalMax(value = "1", message = MEMORY)
+            @DefaultValue("0.9") double memoryNearLimit,
+            @DecimalMin(value = "0", inclusive = false, message = PIDS) @DecimalMax(value = "1", message = PIDS)
+            @DefaultValue("0.9") double pidsNearLimit,
+            @DecimalMin(value = "0", inclusive = false, message = CPU) @DecimalMax(value = "1", message = CPU)
+            @DefaultValue("0.25") double cpuThrottled) {
+        static final String MEMORY = "nscope.rules.memory-near-limit must be a share in (0, 1] (got ${validatedValue})";
+        static final String PIDS = "nscope.rules.pids-near-limit must be a share in (0, 1] (got ${validatedValue})";
+        static final String CPU = "nscope.rules.cpu-throttled must be a share in (0, 1] (got ${validatedValue})";
 
-    /** Who may read what over HTTP. */
-    public static class Web {
-        /**
-         * Adds each process's command line ({@code cmdline}) to the process list of
-         * {@code /actuator/containers/{id}}. Off by default: command lines carry secrets, and when off none is read.
-         */
-        private boolean commandLines = false;
-        /**
-         * A web configuration file in the format of the Prometheus exporters ({@code tls_server_config},
-         * {@code basic_auth_users} with bcrypt hashes); none by default (plain HTTP, no authentication).
-         */
-        private Path configFile;
-
-        public boolean isCommandLines() {
-            return commandLines;
-        }
-
-        public void setCommandLines(boolean commandLines) {
-            this.commandLines = commandLines;
-        }
-
-        public Path getConfigFile() {
-            return configFile;
-        }
-
-        public void setConfigFile(Path configFile) {
-            this.configFile = configFile;
+        /** Keeps the order the ids were given in. */
+        public Rules {
+            disabled = disabled == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(disabled));
         }
     }
 
-    public static class Pid1 {
-        /** A zombie counts as unreaped only when seen again at least this long after it was first seen. */
-        private Duration zombieGrace = Duration.ofSeconds(5);
-
-        public Duration getZombieGrace() {
-            return zombieGrace;
-        }
-
-        public void setZombieGrace(Duration zombieGrace) {
-            this.zombieGrace = zombieGrace;
-        }
+    /**
+     * The short per-container history the web page charts (/actuator/containers/{id}/history).
+     *
+     * @param points points of history kept per container, one per scan (2 to 10000; 120 at the default
+     *               10s interval: 20 minutes); a rate needs two
+     */
+    public record History(
+            @Min(value = 2, message = POINTS) @Max(value = 10_000, message = POINTS) @DefaultValue("120") int points) {
+        static final String POINTS = "nscope.history.points must be between 2 and 10000 (got ${validatedValue})";
     }
 
-    /** Where the runtimes keep their state; read-only. */
-    public static class RuntimeState {
-        /** Docker's data root ({@code containers/<id>/config.v2.json}). */
-        private Path dockerRoot = Path.of("/var/lib/docker");
-        /** containerd's state directory (OCI bundles under {@code io.containerd.runtime.v2.task}). */
-        private Path containerdState = Path.of("/run/containerd");
-        /** containers/storage roots of CRI-O and podman. */
-        private List<Path> containersStorage = new ArrayList<>(List.of(Path.of("/run/containers/storage"),
-                Path.of("/var/lib/containers/storage")));
-        /** Parent of the users' runtime dirs, for rootless podman. */
-        private Path userRuntimeDir = Path.of("/run/user");
-
-        public Path getDockerRoot() {
-            return dockerRoot;
-        }
-
-        public void setDockerRoot(Path dockerRoot) {
-            this.dockerRoot = dockerRoot;
-        }
-
-        public Path getContainerdState() {
-            return containerdState;
-        }
-
-        public void setContainerdState(Path containerdState) {
-            this.containerdState = containerdState;
-        }
-
-        public List<Path> getContainersStorage() {
-            return containersStorage;
-        }
-
-        public void setContainersStorage(List<Path> containersStorage) {
-            this.containersStorage = containersStorage;
-        }
-
-        public Path getUserRuntimeDir() {
-            return userRuntimeDir;
-        }
-
-        public void setUserRuntimeDir(Path userRuntimeDir) {
-            this.userRuntimeDir = userRuntimeDir;
-        }
-    }
-
-    public static class Rules {
-        /** Rule ids that are not evaluated. */
-        private Set<String> disabled = new LinkedHashSet<>();
-        /** memory-near-limit: working set over this share of the memory limit. */
-        private double memoryNearLimit = 0.9;
-        /** pids-near-limit: tasks over this share of pids.max. */
-        private double pidsNearLimit = 0.9;
-        /** cpu-throttled: throttled share of the CFS periods between two scans. */
-        private double cpuThrottled = 0.25;
-
-        public double getMemoryNearLimit() {
-            return memoryNearLimit;
-        }
-
-        public void setMemoryNearLimit(double memoryNearLimit) {
-            this.memoryNearLimit = memoryNearLimit;
-        }
-
-        public double getPidsNearLimit() {
-            return pidsNearLimit;
-        }
-
-        public void setPidsNearLimit(double pidsNearLimit) {
-            this.pidsNearLimit = pidsNearLimit;
-        }
-
-        public double getCpuThrottled() {
-            return cpuThrottled;
-        }
-
-        public void setCpuThrottled(double cpuThrottled) {
-            this.cpuThrottled = cpuThrottled;
-        }
-
-        public Set<String> getDisabled() {
-            return disabled;
-        }
-
-        public void setDisabled(Set<String> disabled) {
-            this.disabled = disabled;
-        }
+    /**
+     * Who may read what over HTTP.
+     *
+     * @param commandLines add each process's command line to /actuator/containers/{id}; off by default:
+     *                     command lines carry secrets, and when off none is read
+     * @param configFile   exporter-style web config (tls_server_config, basic_auth_users with bcrypt hashes);
+     *                     none by default: plain HTTP, no authentication
+     */
+    public record Web(boolean commandLines, Path configFile) {
     }
 }
