@@ -3,6 +3,7 @@ package dev.nscope;
 import dev.nscope.cli.Cli;
 import dev.nscope.cli.CommandLine;
 import dev.nscope.cli.UsageException;
+import dev.nscope.settings.ConfigurationProblem;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -34,7 +35,7 @@ public class NscopeApplication {
                     SpringApplication.run(NscopeApplication.class, args);
                 } catch (RuntimeException e) {
                     // already reported on one line by OneLineFailureReporter
-                    System.exit(Cli.configurationProblem(e) != null ? 2 : 1);
+                    System.exit(ConfigurationProblem.of(e) != null ? 2 : 1);
                 }
             }
         }

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-/** The core knows nothing of Spring, Micrometer or Jackson, and data flows one way. */
+/**
+ * The core knows nothing of Spring, Micrometer or Jackson, data flows one way, and no package, adapters
+ * included, imports one that imports it back.
+ */
 class ArchitectureTest {
     static final String[] CORE = {"dev.nscope.host..", "dev.nscope.proc..", "dev.nscope.cgroup..", "dev.nscope.container..",
             "dev.nscope.pid1..", "dev.nscope.scan..", "dev.nscope.rules..", "dev.nscope.text.."};
@@ -27,12 +30,18 @@ class ArchitectureTest {
     void coreDoesNotReachOutward() {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("dev.nscope.web..", "dev.nscope.metrics..", "dev.nscope.cli..",
-                        "dev.nscope.agent..")
+                        "dev.nscope.agent..", "dev.nscope.settings..", "dev.nscope.snapshot..")
                 .check(MAIN);
     }
 
     @Test
     void corePackagesHaveNoCycles() {
         slices().matching("dev.nscope.(host|proc|cgroup|container|pid1|scan|rules|text)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    /** The adapters share settings and the snapshot store through packages of their own, not through each other. */
+    @Test
+    void noPackageIsInACycle() {
+        slices().matching("dev.nscope.(*)..").should().beFreeOfCycles().check(MAIN);
     }
 }

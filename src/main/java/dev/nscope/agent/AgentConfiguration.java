@@ -1,6 +1,11 @@
 package dev.nscope.agent;
 
 import dev.nscope.scan.Scanner;
+import dev.nscope.settings.NscopeProperties;
+import dev.nscope.settings.ScanSettings;
+import dev.nscope.snapshot.HistoryStore;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.web.ContainersEndpoint;
 import dev.nscope.web.ContainersJson;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -8,7 +13,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the core into Spring: one scanner, one snapshot store, and (in agent mode) the scheduler. */
 @Configuration(proxyBeanMethods = false)
@@ -19,7 +23,7 @@ public class AgentConfiguration {
     @Bean
     @Lazy
     Scanner scanner(NscopeProperties properties) {
-        return AgentSettings.scanner(properties);
+        return ScanSettings.scanner(properties);
     }
 
     @Bean
@@ -30,22 +34,22 @@ public class AgentConfiguration {
     @Bean
     @ConditionalOnWebApplication
     ScanService scanService(Scanner scanner, SnapshotStore store, NscopeProperties properties) {
-        return new ScanService(scanner, store, properties.getScanInterval());
+        return new ScanService(scanner, store, properties.scanInterval());
     }
 
     /** The per-container history of the web page's charts, fed by every published snapshot. */
     @Bean
     @ConditionalOnWebApplication
     HistoryStore historyStore(SnapshotStore store, NscopeProperties properties) {
-        HistoryStore history = new HistoryStore(AgentSettings.historyPoints(properties));
+        HistoryStore history = new HistoryStore(properties.history().points());
         store.onPublish(history::record);
         return history;
     }
 
     @Bean
     @ConditionalOnWebApplication
-    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties, JsonMapper json) {
-        return new ContainersEndpoint(store, history, properties.getScanInterval(), properties.getWeb().isCommandLines(),
+    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties) {
+        return new ContainersEndpoint(store, history, properties.scanInterval(), properties.web().commandLines(),
                 new ContainersJson());
     }
 

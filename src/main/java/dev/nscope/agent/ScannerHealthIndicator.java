@@ -1,6 +1,8 @@
 package dev.nscope.agent;
 
 import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 

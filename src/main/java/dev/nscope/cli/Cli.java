@@ -1,17 +1,13 @@
 package dev.nscope.cli;
 
-import dev.nscope.agent.AgentSettings;
-import dev.nscope.agent.InvalidConfigurationException;
-import dev.nscope.agent.NscopeProperties;
 import dev.nscope.scan.Scanner;
-import org.springframework.beans.factory.ObjectProvider;
+import dev.nscope.settings.ConfigurationProblem;
+import dev.nscope.settings.NscopeProperties;
+import dev.nscope.settings.ScanSettings;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -32,12 +28,24 @@ public final class Cli {
                 .logStartupInfo(false)
                 // stdout is the command's output: no log lines there; failures are one line on stderr
                 .properties(Map.of("logging.level.root", "OFF"));
-        try (ConfigurableApplicationContext ctx = b.run(cl.springArgs().toArray(String[]::new))) {
+        ConfigurableApplicationContext ctx;
+        try {
+            ctx = b.run(cl.springArgs().toArray(String[]::new));
+        } catch (RuntimeException e) {
+            if (ConfigurationProblem.of(e) != null) {
+                // a value the properties' constraints refuse: already printed on one line by the failure
+                // reporter (settings.OneLineFailureReporter), as for the agent
+                return 2;
+            }
+            err.println("nscope: " + e);
+            return 1;
+        }
+        try (ctx) {
             Scanner scanner = ctx.getBean(Scanner.class);
             NscopeProperties props = ctx.getBean(NscopeProperties.class);
             return switch (cl.mode()) {
-                case SCAN -> new ScanCommand(scanner, jsonMapper(ctx), props.getPid1().getZombieGrace()).run(cl.format(), out);
-                case BENCH -> new BenchCommand(() -> AgentSettings.scanner(props)).run(cl.passes(), out);
+                case SCAN -> new ScanCommand(scanner, props.pid1().zombieGrace()).run(cl.format(), out);
+                case BENCH -> new BenchCommand(() -> ScanSettings.scanner(props)).run(cl.passes(), out);
                 default -> throw new IllegalStateException(cl.mode().name());
             };
         } catch (InterruptedException e) {
@@ -45,7 +53,7 @@ public final class Cli {
             err.println("nscope: interrupted");
             return 1;
         } catch (RuntimeException e) {
-            String config = configurationProblem(e);
+            String config = ConfigurationProblem.of(e);
             if (config != null) {
                 err.println("nscope: " + config);
                 return 2;
@@ -53,38 +61,5 @@ public final class Cli {
             err.println("nscope: " + e);
             return 1;
         }
-    }
-
-    /** The JSON mapper the actuator endpoint uses, so {@code scan --format=json} prints the same document. */
-    static JsonMapper jsonMapper(ConfigurableApplicationContext ctx) {
-        ObjectProvider<EndpointJsonMapper> endpoint = ctx.getBeanProvider(EndpointJsonMapper.class);
-        EndpointJsonMapper m = endpoint.getIfAvailable();
-        if (m != null) {
-            return m.get();
-        }
-        return ctx.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new);
-    }
-
-    /** The one-line message of a configuration failure anywhere in the cause chain, or null. */
-    public static String configurationProblem(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InvalidConfigurationException) {
-                return t.getMessage();
-            }
-            if (t instanceof BindException be) {
-                Throwable reason = be.getCause();
-                while (reason != null && reason.getCause() != null && reason.getMessage() == null) {
-                    reason = reason.getCause();
-                }
-                return "invalid value for " + be.getName()
-                        + (be.getProperty() != null ? " ('" + be.getProperty().getValue() + "')" : "")
-                        + (reason != null && reason.getMessage() != null ? ": " + oneLine(reason.getMessage()) : "");
-            }
-        }
-        return null;
-    }
-
-    private static String oneLine(String s) {
-        return s.replaceAll("\\s*\\n\\s*", "; ").trim();
     }
 }

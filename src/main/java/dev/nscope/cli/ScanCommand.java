@@ -3,7 +3,6 @@ package dev.nscope.cli;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
 import dev.nscope.web.ContainersJson;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,12 +15,10 @@ import java.time.Duration;
  */
 public final class ScanCommand {
     private final Scanner scanner;
-    private final JsonMapper json;
     private final Duration zombieGrace;
 
-    public ScanCommand(Scanner scanner, JsonMapper json, Duration zombieGrace) {
+    public ScanCommand(Scanner scanner, Duration zombieGrace) {
         this.scanner = scanner;
-        this.json = json;
         this.zombieGrace = zombieGrace;
     }
 

@@ -1,10 +1,10 @@
 package dev.nscope.metrics;
 
-import dev.nscope.agent.ScanService;
 import dev.nscope.host.ErrorKind;
 import dev.nscope.proc.NamespaceType;
 import dev.nscope.scan.ContainerSnapshot;
 import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.snapshot.ScanService;
 import io.prometheus.metrics.model.snapshots.Labels;
 
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package dev.nscope.metrics;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,8 +1,8 @@
 package dev.nscope.metrics;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;

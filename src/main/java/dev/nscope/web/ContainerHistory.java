@@ -1,7 +1,7 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.HistoryStore;
 import dev.nscope.scan.ContainerSnapshot;
+import dev.nscope.snapshot.HistoryStore;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

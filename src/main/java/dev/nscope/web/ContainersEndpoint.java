@@ -1,7 +1,7 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.HistoryStore;
-import dev.nscope.agent.SnapshotStore;
+import dev.nscope.snapshot.HistoryStore;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.scan.ScanSnapshot;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;

@@ -1,7 +1,7 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.InvalidConfigurationException;
-import dev.nscope.agent.NscopeProperties;
+import dev.nscope.settings.InvalidConfigurationException;
+import dev.nscope.settings.NscopeProperties;
 import jakarta.servlet.Filter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +30,10 @@ public class WebAccessConfiguration {
 
     @Bean
     WebConfig nscopeWebConfig(NscopeProperties properties, Environment env) {
-        if (properties.getWeb().getConfigFile() == null) {
+        if (properties.web().configFile() == null) {
             return WebConfig.NONE;
         }
-        WebConfig config = WebConfig.load(properties.getWeb().getConfigFile());
+        WebConfig config = WebConfig.load(properties.web().configFile());
         String where = "nscope.web.config-file " + config.file();
         if (config.tls() != null) {
             for (String p : List.of("server.ssl.bundle", "server.ssl.certificate", "server.ssl.key-store")) {

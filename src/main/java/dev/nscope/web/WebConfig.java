@@ -1,6 +1,6 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.InvalidConfigurationException;
+import dev.nscope.settings.InvalidConfigurationException;
 import org.springframework.boot.ssl.pem.PemContent;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

@@ -1,6 +1,7 @@
 package dev.nscope.agent;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.nscope.snapshot.ScanService;
 import dev.nscope.testing.DockerTests;
 import dev.nscope.testing.Live;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.nscope.deploy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import dev.nscope.agent.NscopeProperties;
+import dev.nscope.settings.NscopeProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -142,8 +142,8 @@ class HelmChartTest {
 
         // the arguments name properties the agent has, with values it accepts
         NscopeProperties bound = bindNscopeArguments(args);
-        assertThat(bound.getProcfs()).isEqualTo(Path.of("/host/proc"));
-        assertThat(bound.getSysfs()).isEqualTo(Path.of("/host/sys"));
+        assertThat(bound.procfs()).isEqualTo(Path.of("/host/proc"));
+        assertThat(bound.sysfs()).isEqualTo(Path.of("/host/sys"));
 
         // the port, the probes on the actuator health groups
         assertThat(list(c.get("ports"))).singleElement().satisfies(p -> {
@@ -328,9 +328,9 @@ class HelmChartTest {
                 .contains("/run/containers/storage/overlay-containers")
                 .doesNotContain("/var/lib/containers/storage/overlay-containers");
         NscopeProperties p = bindNscopeArguments(args);
-        assertThat(p.getScanInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(p.getPid1().getZombieGrace()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(p.getRules().getDisabled()).containsExactly("host-user-namespace", "cpu-throttled");
+        assertThat(p.scanInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(p.pid1().zombieGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(p.rules().disabled()).containsExactly("host-user-namespace", "cpu-throttled");
         // JVM flags: JAVA_TOOL_OPTIONS adds, jvmOptions replaces the image's
         assertThat(list(c.get("env"))).contains(Map.of("name", "JAVA_TOOL_OPTIONS", "value", "-XX:NativeMemoryTracking=summary"));
         assertThat(c.get("command")).isEqualTo(List.of("java", "-XX:SharedArchiveFile=nscope.jsa", "-XX:MaxRAMPercentage=60",

@@ -1,6 +1,6 @@
 package dev.nscope.deploy;
 
-import dev.nscope.agent.NscopeProperties;
+import dev.nscope.settings.NscopeProperties;
 import dev.nscope.testing.Live;
 import dev.nscope.web.WebConfig;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class HelmChartWebConfigTest {
         assertThat(webConfigMount(r)).isEqualTo(Map.of("name", "web-config", "mountPath", DIR, "readOnly", true));
         assertThat(r.agentArgs()).contains("--nscope.web.config-file=" + DIR + "/web.yml");
         NscopeProperties bound = HelmChartTest.bindNscopeArguments(r.agentArgs());
-        assertThat(bound.getWeb().getConfigFile()).isEqualTo(Path.of(DIR, "web.yml"));
+        assertThat(bound.web().configFile()).isEqualTo(Path.of(DIR, "web.yml"));
 
         // the kubelet probes over https (it checks no certificate; health needs no password)
         assertThat(probeSchemes(r)).containsExactly("HTTPS", "HTTPS", "HTTPS");

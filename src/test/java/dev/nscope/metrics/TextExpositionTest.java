@@ -1,9 +1,9 @@
 package dev.nscope.metrics;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.testing.Fixtures;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.Labels;

@@ -1,10 +1,10 @@
 package dev.nscope.scan;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.host.ErrorKind;
 import dev.nscope.host.HostPaths;
 import dev.nscope.rules.Finding;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.testing.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

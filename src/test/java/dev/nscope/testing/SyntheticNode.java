@@ -1,10 +1,10 @@
 package dev.nscope.testing;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.scan.ContainerSnapshot;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 
 import java.time.Duration;
 import java.util.ArrayList;

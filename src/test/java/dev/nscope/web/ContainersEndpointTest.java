@@ -1,10 +1,10 @@
 package dev.nscope.web;
 
 import dev.nscope.NscopeApplication;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.cli.Cli;
 import dev.nscope.cli.CommandLine;
 import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,7 +1,5 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.ScanService;
-import dev.nscope.agent.SnapshotStore;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
 import dev.nscope.proc.Namespaces;
@@ -14,6 +12,8 @@ import dev.nscope.scan.Pid1Info;
 import dev.nscope.scan.ProcessSummary;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
+import dev.nscope.snapshot.ScanService;
+import dev.nscope.snapshot.SnapshotStore;
 import dev.nscope.testing.Fixtures;
 import dev.nscope.testing.SyntheticNode;
 import org.junit.jupiter.api.Test;

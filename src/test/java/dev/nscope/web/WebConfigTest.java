@@ -1,6 +1,6 @@
 package dev.nscope.web;
 
-import dev.nscope.agent.InvalidConfigurationException;
+import dev.nscope.settings.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.crypto.bcrypt.BCrypt;

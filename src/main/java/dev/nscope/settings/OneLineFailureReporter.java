@@ -1,4 +1,4 @@
-package dev.nscope.agent;
+package dev.nscope.settings;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalysisReporter;

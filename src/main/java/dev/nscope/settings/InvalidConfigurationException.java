@@ -1,4 +1,4 @@
-package dev.nscope.agent;
+package dev.nscope.settings;
 
 /** Configuration nscope cannot run with; the message is one line for the user. */
 public class InvalidConfigurationException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.nscope.agent;
+package dev.nscope.snapshot;
 
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.scan.ContainerSnapshot;

@@ -1,4 +1,4 @@
-package dev.nscope.agent;
+package dev.nscope.settings;
 
 import dev.nscope.host.HostPaths;
 import dev.nscope.scan.NodeFacts;

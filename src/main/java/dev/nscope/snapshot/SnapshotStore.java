@@ -1,4 +1,4 @@
-package dev.nscope.agent;
+package dev.nscope.snapshot;
 
 import dev.nscope.scan.ScanSnapshot;
 
