@@ -30,10 +30,11 @@ public class HistoryStore {
     }
 
     /**
-     * One container's figures at one scan. Null where the snapshot has none (the kernel does not offer
-     * it, or no limit is set), as in the document.
+     * One container's figures at one scan (to the millisecond), as {@code /actuator/containers/{id}/history}
+     * serves it. Null where the snapshot has none (the kernel does not offer it, or no limit is set), as in
+     * the document.
      */
-    public record Point(Instant at, Double cpuUsageSeconds, Long memoryUsageBytes, Long memoryWorkingSetBytes,
+    public record Point(Instant timestamp, Double cpuUsageSeconds, Long memoryUsageBytes, Long memoryWorkingSetBytes,
                         Long memoryLimitBytes, Long ioReadBytes, Long ioWriteBytes, Long pidsCurrent, Long pidsLimit) {
 
         static Point of(Instant at, ContainerStats s) {
@@ -100,7 +101,7 @@ public class HistoryStore {
         }
 
         synchronized void add(Point p) {
-            at[next] = p.at().toEpochMilli();
+            at[next] = p.timestamp().toEpochMilli();
             cpu[next] = p.cpuUsageSeconds() == null ? Double.NaN : p.cpuUsageSeconds();
             Long[] v = {p.memoryUsageBytes(), p.memoryWorkingSetBytes(), p.memoryLimitBytes(), p.ioReadBytes(),
                     p.ioWriteBytes(), p.pidsCurrent(), p.pidsLimit()};

@@ -47,7 +47,7 @@ class HistoryStoreTest {
             h.record(snapshot(i, container("a", stats(i, 100 + i)), container("b", stats(10 * i, 0))));
         }
         List<HistoryStore.Point> a = h.points("a");
-        assertThat(a).extracting(HistoryStore.Point::at).containsExactly(T0.plusSeconds(2), T0.plusSeconds(3), T0.plusSeconds(4));
+        assertThat(a).extracting(HistoryStore.Point::timestamp).containsExactly(T0.plusSeconds(2), T0.plusSeconds(3), T0.plusSeconds(4));
         assertThat(a).extracting(HistoryStore.Point::cpuUsageSeconds).containsExactly(2.0, 3.0, 4.0);
         HistoryStore.Point last = a.get(2);
         assertThat(last.memoryWorkingSetBytes()).isEqualTo(104);
@@ -87,7 +87,7 @@ class HistoryStoreTest {
         HistoryStore h = new HistoryStore(2);
         h.record(snapshot(0, container("sandbox", ContainerStats.NONE)));
         HistoryStore.Point p = h.points("sandbox").get(0);
-        assertThat(p.at()).isEqualTo(T0);
+        assertThat(p.timestamp()).isEqualTo(T0);
         assertThat(Arrays.asList(p.cpuUsageSeconds(), p.memoryUsageBytes(), p.memoryWorkingSetBytes(), p.memoryLimitBytes(),
                 p.ioReadBytes(), p.ioWriteBytes(), p.pidsCurrent(), p.pidsLimit())).containsOnlyNulls();
     }
