@@ -1,5 +1,6 @@
 package dev.nscope.metrics;
 
+import dev.nscope.testing.TestData;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
 import dev.nscope.proc.Namespaces;
@@ -17,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ContainerMetricsTest {
 
     static ContainerSnapshot container(ContainerStats stats, KubernetesRef k8s) {
-        return new ContainerSnapshot("a".repeat(64), Runtime.CONTAINERD, "api", "img:1", k8s, "/kubepods/x",
-                Namespaces.none(), null, new ProcessSummary(1, 1, 0, Map.of("S", 1)), stats, List.of(), List.of());
+        return TestData.container("a".repeat(64)).runtime(Runtime.CONTAINERD).name("api").image("img:1").kubernetes(k8s)
+                .cgroupPath("/kubepods/x").stats(stats).build();
     }
 
     static MetricFamily family(List<MetricFamily> fs, String name) {

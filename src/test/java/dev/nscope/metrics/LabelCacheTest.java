@@ -1,5 +1,6 @@
 package dev.nscope.metrics;
 
+import dev.nscope.testing.TestData;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
 import dev.nscope.proc.Namespaces;
@@ -18,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LabelCacheTest {
 
     static ContainerSnapshot container(String id, String name, KubernetesRef k8s) {
-        return new ContainerSnapshot(id, Runtime.CONTAINERD, name, "img:1", k8s, "/kubepods/x", Namespaces.none(), null,
-                new ProcessSummary(1, 1, 0, Map.of("S", 1)), ContainerStats.NONE, List.of(), List.of());
+        return TestData.container(id).runtime(Runtime.CONTAINERD).name(name).image("img:1").kubernetes(k8s).cgroupPath("/kubepods/x").build();
     }
 
     @Test

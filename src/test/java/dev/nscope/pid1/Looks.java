@@ -3,7 +3,8 @@ package dev.nscope.pid1;
 import dev.nscope.proc.ProcStatus;
 import dev.nscope.proc.ProcSyscall;
 
-import java.util.List;
+
+import static dev.nscope.testing.TestData.pid1;
 
 /** Hand-made facts for the cases no capture holds (Node.js, runit, transients). Masks as status prints them. */
 final class Looks {
@@ -19,7 +20,7 @@ final class Looks {
     }
 
     static Pid1Facts facts(String comm, String exe, ProcStatus st, ProcSyscall sc, String wchan) {
-        return new Pid1Facts(100, 5000, comm, exe, List.of(), st, sc, wchan, Signals.SIGTERM, List.of(), 0, null, null);
+        return pid1().comm(comm).exe(exe).status(st).syscall(sc).wchan(wchan).build();
     }
 
     static Pid1Facts.Child live(int pid, String comm) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.nscope.testing.TestData.pid1;
 import static dev.nscope.pid1.Looks.inSyscall;
 import static dev.nscope.pid1.Looks.live;
 import static dev.nscope.pid1.Looks.status;
@@ -29,24 +30,23 @@ class Pid1AnalyzerTest {
 
     /** tini waiting: delivered. */
     private static Pid1Facts tiniWaiting(List<Pid1Facts.Child> kids) {
-        return new Pid1Facts(100, 5000, "tini", "/bin/tini", List.of("tini", "--", "app"), status(0, 0x300000, 0),
-                inSyscall(128), "do_sigtimedwait.isra.0", Signals.SIGTERM, kids, 0, null, null);
+        return pid1().comm("tini").exe("/bin/tini").argv(List.of("tini", "--", "app")).status(status(0, 0x300000, 0))
+                .syscall(inSyscall(128)).wchan("do_sigtimedwait.isra.0").children(kids).build();
     }
 
     /** The same tini caught without its wait and without TERM blocked: the look says dropped. */
     private static Pid1Facts tiniTransient() {
-        return new Pid1Facts(100, 5000, "tini", "/bin/tini", List.of(), status(0, 0x300000, 0),
-                ProcSyscall.RUNNING, null, Signals.SIGTERM, List.of(), 0, null, null);
+        return pid1().comm("tini").exe("/bin/tini").status(status(0, 0x300000, 0)).syscall(ProcSyscall.RUNNING).build();
     }
 
     private static Pid1Facts sleeper(long start, List<Pid1Facts.Child> kids, Long pidsMax) {
-        return new Pid1Facts(100, start, "sleep", "/usr/bin/sleep", List.of("sleep", "100000"), status(0, 0, 0),
-                inSyscall(230), "hrtimer_nanosleep", Signals.SIGTERM, kids, 0, pidsMax, null);
+        return pid1().startTime(start).comm("sleep").exe("/usr/bin/sleep").argv(List.of("sleep", "100000"))
+                .status(status(0, 0, 0)).syscall(inSyscall(230)).wchan("hrtimer_nanosleep").children(kids).pidsMax(pidsMax).build();
     }
 
     private static Pid1Facts shell(List<Pid1Facts.Child> kids, long sigCgt) {
-        return new Pid1Facts(100, 5000, "sh", "/usr/bin/dash", List.of("sh", "-c", "a & b & wait"), status(0, 0, sigCgt),
-                inSyscall(130), "sigsuspend.isra.0", Signals.SIGTERM, kids, 0, null, null);
+        return pid1().comm("sh").exe("/usr/bin/dash").argv(List.of("sh", "-c", "a & b & wait")).status(status(0, 0, sigCgt))
+                .syscall(inSyscall(130)).wchan("sigsuspend.isra.0").children(kids).build();
     }
 
     private static List<String> rules(Pid1Result r) {
@@ -106,7 +106,7 @@ class Pid1AnalyzerTest {
 
     @Test
     void anUnreadableStatusNeitherConfirmsNorBreaksAStreak() {
-        Pid1Facts blind = new Pid1Facts(100, 5000, "sleep", null, List.of(), null, null, null, Signals.SIGTERM, List.of(), 0, null, null);
+        Pid1Facts blind = pid1().comm("sleep").build();
         analyzer.analyze("c", sleeper(5000, List.of(), null), 0);
         assertThat(analyzer.analyze("c", blind, S).findings()).isEmpty();
         assertThat(rules(analyzer.analyze("c", sleeper(5000, List.of(), null), 2 * S))).containsExactly(PID1_SIGTERM_DROPPED.id());
@@ -214,16 +214,16 @@ class Pid1AnalyzerTest {
     @Test
     void forwardingIsNotGuessed() {
         // java with a SIGTERM handler and children: delivered, forwarding unknown: not flagged
-        Pid1Facts java = new Pid1Facts(100, 5000, "java", "/opt/java/bin/java", List.of("java", "-jar", "a.jar"),
-                status(0, 0, 0x4000), inSyscall(202), "futex_wait_queue", Signals.SIGTERM, List.of(live(120, "helper")), 0, null, null);
+        Pid1Facts java = pid1().comm("java").exe("/opt/java/bin/java").argv(List.of("java", "-jar", "a.jar"))
+                .status(status(0, 0, 0x4000)).syscall(inSyscall(202)).wchan("futex_wait_queue").children(List.of(live(120, "helper"))).build();
         analyzer.analyze("j", java, 0);
         assertThat(analyzer.analyze("j", java, S).findings()).isEmpty();
         // tini with children: a forwarding init, never flagged
         analyzer.analyze("t", tiniWaiting(List.of(live(101, "app"))), 0);
         assertThat(analyzer.analyze("t", tiniWaiting(List.of(live(101, "app"))), S).findings()).isEmpty();
         // python dropping SIGTERM with a child: it never tells it
-        Pid1Facts py = new Pid1Facts(100, 5000, "python3", "/usr/bin/python3.12", List.of("python3", "app.py"),
-                status(0, 0, 0), inSyscall(7), "do_sys_poll", Signals.SIGTERM, List.of(live(130, "worker")), 0, null, null);
+        Pid1Facts py = pid1().comm("python3").exe("/usr/bin/python3.12").argv(List.of("python3", "app.py"))
+                .status(status(0, 0, 0)).syscall(inSyscall(7)).wchan("do_sys_poll").children(List.of(live(130, "worker"))).build();
         analyzer.analyze("p", py, 0);
         Pid1Result r = analyzer.analyze("p", py, S);
         assertThat(rules(r)).containsExactly(PID1_SIGTERM_DROPPED.id(), PID1_SIGNALS_NOT_FORWARDED.id());

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.nscope.testing.TestData.pid1;
 import static dev.nscope.rules.RuleCatalog.PID1_SIGNALS_NOT_FORWARDED;
 import static dev.nscope.rules.RuleCatalog.PID1_SIGTERM_DROPPED;
 import static dev.nscope.rules.RuleCatalog.PID1_ZOMBIES_NOT_REAPED;
@@ -171,16 +172,15 @@ class RealCapturesTest {
     @Test
     void withoutPtraceRightsTiniIsKnownByItsExecutableAndAnUnknownProgramIsNot() {
         Pid1Facts real = CapturedPid1.facts(Fixtures.paths(Fixtures.V2_CASES, "host"), 448);
-        Pid1Facts blind = new Pid1Facts(real.pid(), real.startTime(), real.comm(), real.exe(), real.argv(), real.status(),
-                null, null, real.stopSignal(), real.children(), 0, null, null);
+        Pid1Facts blind = pid1(real).syscall(null).wchan(null).otherZombies(0).pidsMax(null).pidsCurrent(null).build();
         Pid1Result r = twoLooks(blind);
         assertThat(r.catchesSigterm()).isTrue();
         assertThat(r.look().verdict().how()).isEqualTo("known-waiting-init");
         assertThat(r.look().verdict().waitSeen()).isNull();
         assertThat(r.findings()).isEmpty();
 
-        Pid1Facts stranger = new Pid1Facts(real.pid(), real.startTime(), "myapp", "/app/myapp", List.of("/app/myapp"),
-                real.status(), null, null, real.stopSignal(), List.of(), 0, null, null);
+        Pid1Facts stranger = pid1().pid(real.pid()).startTime(real.startTime()).comm("myapp").exe("/app/myapp")
+                .argv(List.of("/app/myapp")).status(real.status()).stopSignal(real.stopSignal()).build();
         Pid1Result s = twoLooks(stranger);
         assertThat(s.catchesSigterm()).as("an unknown program whose wait cannot be seen is not judged").isNull();
         assertThat(s.look().verdict().how()).isEqualTo("wait-unreadable");

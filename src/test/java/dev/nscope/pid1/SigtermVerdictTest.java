@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.nscope.testing.TestData.pid1;
 import static dev.nscope.pid1.Looks.facts;
 import static dev.nscope.pid1.Looks.inSyscall;
 import static dev.nscope.pid1.Looks.status;
@@ -33,8 +34,7 @@ class SigtermVerdictTest {
     @Test
     void nodeWithAnotherStopSignalItHandlesIsDelivered() {
         Pid1Facts f = facts("node", "/usr/local/bin/node", status(0, 0, 0x4202), inSyscall(232), "ep_poll");
-        f = new Pid1Facts(f.pid(), f.startTime(), f.comm(), f.exe(), f.argv(), f.status(), f.syscall(), f.wchan(),
-                Signals.SIGUSR1, f.children(), 0, null, null);
+        f = pid1(f).stopSignal(Signals.SIGUSR1).otherZombies(0).pidsMax(null).pidsCurrent(null).build();
         assertThat(judge(f).delivery()).isEqualTo(DELIVERED);
     }
 
@@ -59,8 +59,7 @@ class SigtermVerdictTest {
     void aHandlerForSigtermDoesNotHelpAnotherStopSignal() {
         Pid1Facts f = facts("sh", "/bin/dash", status(0, 0, 0x14000), inSyscall(130), "sigsuspend.isra.0");
         assertThat(judge(f).delivery()).isEqualTo(DELIVERED);
-        Pid1Facts usr1 = new Pid1Facts(f.pid(), f.startTime(), f.comm(), f.exe(), f.argv(), f.status(), f.syscall(), f.wchan(),
-                Signals.SIGUSR1, List.of(), 0, null, null);
+        Pid1Facts usr1 = pid1(f).stopSignal(Signals.SIGUSR1).children(List.of()).otherZombies(0).pidsMax(null).pidsCurrent(null).build();
         SigtermVerdict v = judge(usr1);
         assertThat(v.delivery()).isEqualTo(DROPPED);
         assertThat(v.reason()).startsWith("SIGUSR1 has no handler");

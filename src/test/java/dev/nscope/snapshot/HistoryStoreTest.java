@@ -1,5 +1,6 @@
 package dev.nscope.snapshot;
 
+import dev.nscope.testing.TestData;
 import dev.nscope.cgroup.CgroupVersion;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
@@ -23,8 +24,7 @@ class HistoryStoreTest {
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
     static ContainerSnapshot container(String id, ContainerStats stats) {
-        return new ContainerSnapshot(id, Runtime.DOCKER, id, null, null, "/docker/" + id, Namespaces.none(), null,
-                new ProcessSummary(1, 1, 0, Map.of("S", 1)), stats, List.of(), List.of());
+        return TestData.container(id).name(id).cgroupPath("/docker/" + id).stats(stats).build();
     }
 
     static ContainerStats stats(double cpu, long mem) {

@@ -38,8 +38,7 @@ public final class SyntheticNode {
         List<ContainerSnapshot> out = new ArrayList<>(n);
         for (int i = 0; out.size() < n; i++) {
             ContainerSnapshot c = s.containers().get(i % s.containers().size());
-            out.add(new ContainerSnapshot(String.format("%064x", i), c.runtime(), c.name(), c.image(), c.kubernetes(),
-                    c.cgroupPath(), c.namespaces(), c.pid1(), c.processes(), c.stats(), c.findings(), c.processList()));
+            out.add(TestData.container(c).id(String.format("%064x", i)).build());
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.nscope.web;
 
+import dev.nscope.testing.TestData;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
 import dev.nscope.proc.Namespaces;
@@ -172,24 +173,20 @@ class ContainersJsonTest {
         Pid1Info pid1 = random.nextInt(4) == 0 ? null
                 : new Pid1Info(random.nextInt(100_000), text(random), random.nextBoolean() ? null : "/bin/" + text(random),
                 text(random), random.nextInt(3) == 0 ? null : random.nextBoolean(), random.nextInt(20));
-        return new ContainerSnapshot(id, runtime, random.nextBoolean() ? null : text(random), random.nextBoolean() ? null : text(random),
-                k8s, random.nextInt(5) == 0 ? null : "/" + text(random), namespaces(random), pid1, processes(random), stats(random),
-                findings(random), like.processList());
+        return TestData.container(id).runtime(runtime).name(random.nextBoolean() ? null : text(random))
+                .image(random.nextBoolean() ? null : text(random)).kubernetes(k8s).cgroupPath(random.nextInt(5) == 0 ? null : "/" + text(random))
+                .namespaces(namespaces(random)).pid1(pid1).processes(processes(random)).stats(stats(random)).findings(findings(random))
+                .processList(like.processList()).build();
     }
 
     /** The same container with one part changed, as from one scan to the next. */
     static ContainerSnapshot changed(Random random, ContainerSnapshot c) {
         return switch (random.nextInt(6)) {
-            case 0 -> new ContainerSnapshot(c.id(), c.runtime(), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
-                    c.namespaces(), c.pid1(), c.processes(), stats(random), c.findings(), c.processList());
-            case 1 -> new ContainerSnapshot(c.id(), c.runtime(), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
-                    c.namespaces(), c.pid1(), processes(random), c.stats(), c.findings(), c.processList());
-            case 2 -> new ContainerSnapshot(c.id(), c.runtime(), text(random), c.image(), c.kubernetes(), c.cgroupPath(),
-                    namespaces(random), c.pid1(), c.processes(), c.stats(), c.findings(), c.processList());
-            case 3 -> new ContainerSnapshot(c.id(), c.runtime(), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
-                    c.namespaces(), c.pid1(), c.processes(), c.stats(), moreLooks(random, c.findings()), c.processList());
-            case 4 -> new ContainerSnapshot(c.id(), c.runtime(), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
-                    c.namespaces(), c.pid1(), c.processes(), c.stats(), findings(random), c.processList());
+            case 0 -> TestData.container(c).stats(stats(random)).build();
+            case 1 -> TestData.container(c).processes(processes(random)).build();
+            case 2 -> TestData.container(c).name(text(random)).namespaces(namespaces(random)).build();
+            case 3 -> TestData.container(c).findings(moreLooks(random, c.findings())).build();
+            case 4 -> TestData.container(c).findings(findings(random)).build();
             default -> c; // unchanged, as most are
         };
     }
