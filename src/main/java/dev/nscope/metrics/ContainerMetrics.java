@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * The per-container families. Where cAdvisor has a family for the same figure, the name is its
- * {@code container_*} name with {@code nscope_} in front, so queries port by a rename (the README has
+ * {@code container_*} name with {@code nscope_} in front, so queries port by a rename (docs/metrics.md has
  * the table). Counters are the kernel's raw cumulative values; rates are Prometheus's job.
  */
 final class ContainerMetrics {

@@ -26,7 +26,7 @@ import java.util.Set;
  * user reads ({@link ConfigurationProblem}: one line on stderr, exit 2), so it names the property as
  * users write it. A property given empty keeps its default. Whether the procfs is one is a question for
  * the host, asked when the scanner is made ({@link ScanSettings#hostPaths}). The descriptions below
- * become the configuration metadata (IDE completion); a test keeps the README's property table in step
+ * become the configuration metadata (IDE completion); a test keeps docs/configuration.md's table in step
  * with it.
  *
  * @param procfs       the host's procfs (/host/proc in the DaemonSet, a fixture tree in tests)
