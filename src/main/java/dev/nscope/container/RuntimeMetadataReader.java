@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  */
 public final class RuntimeMetadataReader {
     static final long REFRESH_NANOS = 60_000_000_000L;
+    private static final List<String> NAME = MetadataJson.path("Name");
+    private static final List<String> IMAGE = MetadataJson.path("Config", "Image");
+    private static final List<String> STOP_SIGNAL = MetadataJson.path("Config", "StopSignal");
+    private static final List<String> LABELS = MetadataJson.path("Config", "Labels");
+    private static final List<String> INIT = MetadataJson.path("Init");
+    private static final List<String> ANNOTATIONS = MetadataJson.path("annotations");
     private static final Pattern HEX64 = Pattern.compile(Recognizers.HEX64);
     private static final Pattern ROOTLESS_UID = Pattern.compile("/user@(\\d{1,10})\\.service/");
 
@@ -97,19 +103,19 @@ public final class RuntimeMetadataReader {
 
     private ContainerMetadata docker(String id) {
         Path dir = dirs.dockerRoot().resolve("containers").resolve(id);
-        Object config = readJson(dir.resolve("config.v2.json"));
+        MetadataJson.Fields config = readJson(dir.resolve("config.v2.json"), NAME, IMAGE, STOP_SIGNAL, LABELS);
         if (config == null) {
             return ContainerMetadata.EMPTY;
         }
-        Object host = readJson(dir.resolve("hostconfig.json"));
-        Map<String, String> labels = Json.strings(config, "Config", "Labels");
-        String name = Json.string(config, "Name");
+        MetadataJson.Fields host = readJson(dir.resolve("hostconfig.json"), INIT);
+        Map<String, String> labels = config.strings(LABELS);
+        String name = config.string(NAME);
         if (name != null && name.startsWith("/")) {
             name = name.substring(1);
         }
         String k8sContainer = labels.get("io.kubernetes.container.name");
-        Boolean init = Json.at(host, "Init") instanceof Boolean b ? b : null;
-        return new ContainerMetadata(name, Json.string(config, "Config", "Image"), Json.string(config, "Config", "StopSignal"),
+        Boolean init = host == null ? null : host.bool(INIT);
+        return new ContainerMetadata(name, config.string(IMAGE), config.string(STOP_SIGNAL),
                 labels.get("io.kubernetes.pod.name"), labels.get("io.kubernetes.pod.namespace"),
                 labels.get("io.kubernetes.pod.uid"), "POD".equals(k8sContainer) ? null : k8sContainer,
                 "POD".equals(k8sContainer), init, Map.copyOf(labels), dir.resolve("config.v2.json").toString());
@@ -133,11 +139,11 @@ public final class RuntimeMetadataReader {
 
     /** An OCI runtime config with the annotations containerd's CRI plugin, CRI-O or podman put there. */
     private ContainerMetadata oci(Path file) {
-        Object config = readJson(file);
+        MetadataJson.Fields config = readJson(file, ANNOTATIONS);
         if (config == null) {
             return ContainerMetadata.EMPTY;
         }
-        Map<String, String> a = Json.strings(config, "annotations");
+        Map<String, String> a = config.strings(ANNOTATIONS);
         String type = first(a, "io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType");
         boolean sandbox = "sandbox".equals(type);
         String podName = first(a, "io.kubernetes.cri.sandbox-name", "io.kubernetes.pod.name");
@@ -162,10 +168,12 @@ public final class RuntimeMetadataReader {
         return null;
     }
 
-    private Object readJson(Path file) {
+    /** The wanted fields of a metadata file, or null when it is absent or cannot be read (then counted, unless absent). */
+    @SafeVarargs
+    private MetadataJson.Fields readJson(Path file, List<String>... wanted) {
         try {
             buf.read(file.toString());
-            return Json.parse(buf.data(), buf.length());
+            return MetadataJson.read(buf.data(), buf.length(), List.of(wanted));
         } catch (IOException e) {
             // no file is the normal case of a container without metadata; anything else is counted
             if (!KernelErrors.isAbsent(e) && errors != null) {
