@@ -1,16 +1,21 @@
 package dev.nscope;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The core knows nothing of Spring, Micrometer or Jackson, data flows one way, and no package, adapters
- * included, imports one that imports it back.
+ * The core knows nothing of Spring, Micrometer or Jackson beyond jackson-core's streaming parser (runtime
+ * metadata is JSON), data flows one way, and no package, adapters included, imports one that imports it back.
  */
 class ArchitectureTest {
     static final String[] CORE = {"dev.nscope.host..", "dev.nscope.proc..", "dev.nscope.cgroup..", "dev.nscope.container..",
@@ -18,12 +23,27 @@ class ArchitectureTest {
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.nscope");
 
+    /** Jackson 3 but its streaming core (tools.jackson.core): databind, formats, modules; and Jackson 2 with its annotations. */
+    static final DescribedPredicate<JavaClass> JACKSON_BEYOND_STREAMING = resideInAPackage("tools.jackson..")
+            .and(not(resideInAPackage("tools.jackson.core..")))
+            .or(resideInAPackage("com.fasterxml.jackson.."))
+            .as("Jackson beyond jackson-core's streaming parser");
+
     @Test
     void coreHasNoFrameworkDependencies() {
         noClasses().that().resideInAnyPackage(CORE)
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "io.micrometer..", "io.prometheus..",
-                        "tools.jackson..", "com.fasterxml.jackson..", "jakarta.servlet..")
+                        "jakarta.servlet..")
+                .orShould().dependOnClassesThat(JACKSON_BEYOND_STREAMING)
                 .check(MAIN);
+    }
+
+    @Test
+    void theRuleSeesJacksonBeyondTheStreamingCore() {
+        assertThat(JACKSON_BEYOND_STREAMING.test(new ClassFileImporter().importClass(tools.jackson.databind.ObjectMapper.class))).isTrue();
+        assertThat(JACKSON_BEYOND_STREAMING.test(new ClassFileImporter().importClass(
+                com.fasterxml.jackson.annotation.JsonInclude.class))).isTrue();
+        assertThat(JACKSON_BEYOND_STREAMING.test(new ClassFileImporter().importClass(tools.jackson.core.JsonParser.class))).isFalse();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.nscope.container;
 
 import dev.nscope.host.ErrorCounts;
+import dev.nscope.host.ErrorKind;
 import dev.nscope.host.FileBytes;
 import dev.nscope.host.KernelErrors;
 
@@ -20,18 +21,35 @@ import java.util.regex.Pattern;
  * from ids a {@link RuntimeRecognizer} validated (64 hex, or a checked name), so nothing outside the
  * state directories is ever opened. Results are cached per container and re-read every
  * {@link #REFRESH_NANOS}.
+ *
+ * <p>Every file is read with {@link FileBytes#readUntrusted}: a symbolic link there is not followed, a
+ * FIFO or device is refused without blocking, a file over {@link #MAX_FILE} is refused (too_large). The
+ * configured state directories themselves, and the directories below them, are resolved as usual (a
+ * symlinked {@code /var/lib/docker} keeps working): only root can change them. A user's runtime
+ * directory ({@code /run/user/<uid>}) is the user's own, so there a file is read only when that uid
+ * owns it, which also covers a directory there made a symlink to someone else's files.
  */
 public final class RuntimeMetadataReader {
     static final long REFRESH_NANOS = 60_000_000_000L;
+    /** The largest metadata file read; real ones are a few KiB. */
+    static final int MAX_FILE = 8 << 20;
+    private static final List<String> NAME = MetadataJson.path("Name");
+    private static final List<String> IMAGE = MetadataJson.path("Config", "Image");
+    private static final List<String> STOP_SIGNAL = MetadataJson.path("Config", "StopSignal");
+    private static final List<String> LABELS = MetadataJson.path("Config", "Labels");
+    private static final List<String> INIT = MetadataJson.path("Init");
+    private static final List<String> ANNOTATIONS = MetadataJson.path("annotations");
     private static final Pattern HEX64 = Pattern.compile(Recognizers.HEX64);
     private static final Pattern ROOTLESS_UID = Pattern.compile("/user@(\\d{1,10})\\.service/");
 
     private final RuntimeDirs dirs;
-    private final FileBytes buf = new FileBytes(16 << 10, 8 << 20);
+    private final FileBytes buf = new FileBytes(16 << 10, MAX_FILE);
     private final Map<String, Cached> cache = new java.util.HashMap<>();
-    private ErrorCounts errors;
+    /** The files refused (or malformed) while reading one container's metadata. */
+    private final List<ErrorKind> failures = new ArrayList<>();
 
-    private record Cached(ContainerMetadata metadata, long readAt) {
+    /** @param failures counted again on every scan that uses the entry: the problem lasts as long as the entry */
+    private record Cached(ContainerMetadata metadata, long readAt, List<ErrorKind> failures) {
     }
 
     public RuntimeMetadataReader(RuntimeDirs dirs) {
@@ -42,14 +60,15 @@ public final class RuntimeMetadataReader {
     public synchronized ContainerMetadata lookup(CgroupClaim claim, long nowNanos, ErrorCounts errors) {
         String key = claim.runtime().label() + "/" + claim.id();
         Cached c = cache.get(key);
-        if (c != null && nowNanos - c.readAt < REFRESH_NANOS) {
-            return c.metadata;
+        if (c == null || nowNanos - c.readAt >= REFRESH_NANOS) {
+            failures.clear();
+            c = new Cached(read(claim), nowNanos, List.copyOf(failures));
+            cache.put(key, c);
         }
-        this.errors = errors;
-        ContainerMetadata m = read(claim);
-        this.errors = null;
-        cache.put(key, new Cached(m, nowNanos));
-        return m;
+        if (errors != null) {
+            c.failures.forEach(errors::count);
+        }
+        return c.metadata;
     }
 
     /** Drops cached entries of containers not in {@code liveKeys} ("runtime/id"). */
@@ -76,13 +95,18 @@ public final class RuntimeMetadataReader {
                 if (!hexId) {
                     return ContainerMetadata.EMPTY;
                 }
-                List<Path> roots = new ArrayList<>(dirs.containersStorage());
                 Matcher u = ROOTLESS_UID.matcher(claim.scopePath() + "/");
                 if (u.find()) {
-                    roots.add(0, dirs.userRuntimeDir().resolve(u.group(1)).resolve("containers"));
+                    // rootless podman: the user's own storage, where only the user's own files count
+                    long uid = Long.parseLong(u.group(1));
+                    Path root = dirs.userRuntimeDir().resolve(u.group(1)).resolve("containers");
+                    ContainerMetadata m = uid <= 0xffffffffL ? oci(bundle(root, id), uid) : ContainerMetadata.EMPTY;
+                    if (!m.isEmpty()) {
+                        return m;
+                    }
                 }
-                for (Path root : roots) {
-                    ContainerMetadata m = oci(root.resolve("overlay-containers").resolve(id).resolve("userdata/config.json"));
+                for (Path root : dirs.containersStorage()) {
+                    ContainerMetadata m = oci(bundle(root, id), FileBytes.ANY_OWNER);
                     if (!m.isEmpty()) {
                         return m;
                     }
@@ -97,19 +121,19 @@ public final class RuntimeMetadataReader {
 
     private ContainerMetadata docker(String id) {
         Path dir = dirs.dockerRoot().resolve("containers").resolve(id);
-        Object config = readJson(dir.resolve("config.v2.json"));
+        MetadataJson.Fields config = readJson(dir.resolve("config.v2.json"), FileBytes.ANY_OWNER, NAME, IMAGE, STOP_SIGNAL, LABELS);
         if (config == null) {
             return ContainerMetadata.EMPTY;
         }
-        Object host = readJson(dir.resolve("hostconfig.json"));
-        Map<String, String> labels = Json.strings(config, "Config", "Labels");
-        String name = Json.string(config, "Name");
+        MetadataJson.Fields host = readJson(dir.resolve("hostconfig.json"), FileBytes.ANY_OWNER, INIT);
+        Map<String, String> labels = config.strings(LABELS);
+        String name = config.string(NAME);
         if (name != null && name.startsWith("/")) {
             name = name.substring(1);
         }
         String k8sContainer = labels.get("io.kubernetes.container.name");
-        Boolean init = Json.at(host, "Init") instanceof Boolean b ? b : null;
-        return new ContainerMetadata(name, Json.string(config, "Config", "Image"), Json.string(config, "Config", "StopSignal"),
+        Boolean init = host == null ? null : host.bool(INIT);
+        return new ContainerMetadata(name, config.string(IMAGE), config.string(STOP_SIGNAL),
                 labels.get("io.kubernetes.pod.name"), labels.get("io.kubernetes.pod.namespace"),
                 labels.get("io.kubernetes.pod.uid"), "POD".equals(k8sContainer) ? null : k8sContainer,
                 "POD".equals(k8sContainer), init, Map.copyOf(labels), dir.resolve("config.v2.json").toString());
@@ -122,7 +146,7 @@ public final class RuntimeMetadataReader {
                 continue;
             }
             for (File ns : namespaces) {
-                ContainerMetadata m = oci(ns.toPath().resolve(id).resolve("config.json"));
+                ContainerMetadata m = oci(ns.toPath().resolve(id).resolve("config.json"), FileBytes.ANY_OWNER);
                 if (!m.isEmpty()) {
                     return m;
                 }
@@ -131,13 +155,18 @@ public final class RuntimeMetadataReader {
         return ContainerMetadata.EMPTY;
     }
 
+    /** The OCI bundle's config of a container in a containers/storage root (CRI-O, podman). */
+    private static Path bundle(Path storageRoot, String id) {
+        return storageRoot.resolve("overlay-containers").resolve(id).resolve("userdata/config.json");
+    }
+
     /** An OCI runtime config with the annotations containerd's CRI plugin, CRI-O or podman put there. */
-    private ContainerMetadata oci(Path file) {
-        Object config = readJson(file);
+    private ContainerMetadata oci(Path file, long owner) {
+        MetadataJson.Fields config = readJson(file, owner, ANNOTATIONS);
         if (config == null) {
             return ContainerMetadata.EMPTY;
         }
-        Map<String, String> a = Json.strings(config, "annotations");
+        Map<String, String> a = config.strings(ANNOTATIONS);
         String type = first(a, "io.kubernetes.cri.container-type", "io.kubernetes.cri-o.ContainerType");
         boolean sandbox = "sandbox".equals(type);
         String podName = first(a, "io.kubernetes.cri.sandbox-name", "io.kubernetes.pod.name");
@@ -162,14 +191,16 @@ public final class RuntimeMetadataReader {
         return null;
     }
 
-    private Object readJson(Path file) {
+    /** The wanted fields of a metadata file, or null when it is absent or refused (then counted, unless absent). */
+    @SafeVarargs
+    private MetadataJson.Fields readJson(Path file, long owner, List<String>... wanted) {
         try {
-            buf.read(file.toString());
-            return Json.parse(buf.data(), buf.length());
+            buf.readUntrusted(file.toString(), owner);
+            return MetadataJson.read(buf.data(), buf.length(), List.of(wanted));
         } catch (IOException e) {
             // no file is the normal case of a container without metadata; anything else is counted
-            if (!KernelErrors.isAbsent(e) && errors != null) {
-                errors.count(e);
+            if (!KernelErrors.isAbsent(e)) {
+                failures.add(KernelErrors.classify(e));
             }
             return null;
         }

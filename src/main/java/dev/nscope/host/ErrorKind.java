@@ -7,13 +7,19 @@ package dev.nscope.host;
 public enum ErrorKind {
     /** The process exited between listing and reading (ENOENT, ESRCH): normal churn, not a failure. */
     VANISHED("vanished"),
-    /** The kernel refused (EACCES, EPERM): typically namespace links or syscall without ptrace rights. */
+    /**
+     * The kernel refused (EACCES, EPERM): typically namespace links or syscall without ptrace rights; or nscope
+     * refused a file in a user's directory that the user does not own.
+     */
     PERMISSION("permission"),
     /** The file was read but its content does not have the kernel's format. */
     MALFORMED("malformed"),
     /** The file is larger than nscope reads (the size cap). */
     TOO_LARGE("too_large"),
-    /** Any other I/O failure (EIO, a loop of links, a directory where a file was expected …). */
+    /**
+     * Any other I/O failure (EIO, a loop of links, a directory where a file was expected …), and a file a user
+     * may place that was refused unread: a symbolic link, a FIFO, a device.
+     */
     IO("io");
 
     private final String label;

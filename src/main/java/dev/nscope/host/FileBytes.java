@@ -2,8 +2,19 @@ package dev.nscope.host;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * A reusable buffer that holds the whole content of one small kernel file. Readers read the file once
@@ -46,28 +57,98 @@ public final class FileBytes {
         return readWithJdk(path);
     }
 
+    /** Any owner, for {@link #readUntrusted(String, long)}. */
+    public static final long ANY_OWNER = -1;
+
+    /**
+     * Reads a file that someone other than root may have placed (runtime metadata): a symbolic link as its
+     * last component is not followed, a FIFO or device is refused without blocking ({@link UnsafeFileException}),
+     * a file larger than the cap is refused before it is read ({@link FileTooLargeException}), and with
+     * {@code owner} not {@link #ANY_OWNER} a file that uid does not own is refused. The checks are made on
+     * the opened descriptor.
+     */
+    public FileBytes readUntrusted(String path, long owner) throws IOException {
+        return readChecked(path, owner, false);
+    }
+
+    /**
+     * Reads a file whose path the operator gave (the web config and the files it names) with the same checks,
+     * except that a symbolic link is followed: Kubernetes mounts every key of a Secret or ConfigMap as one, and
+     * the path is the operator's choice. What the link leads to must still be a regular file within the cap.
+     */
+    public FileBytes readNamedFile(String path) throws IOException {
+        return readChecked(path, ANY_OWNER, true);
+    }
+
+    private FileBytes readChecked(String path, long owner, boolean followLink) throws IOException {
+        length = 0;
+        READS.increment();
+        if (nativeReader != null && NativeFiles.Stat.AVAILABLE) {
+            nativeReader.readUntrusted(path, this, cap, owner, followLink);
+            return this;
+        }
+        return readCheckedWithJdk(path, owner, followLink);
+    }
+
+    /**
+     * The same through the JDK where JNA cannot be used: the checks are made on the path, then the file is
+     * opened and must be the one checked. A FIFO swapped in between the check and the open could still block
+     * that open; on Linux the native path has no such gap.
+     */
+    FileBytes readCheckedWithJdk(String path, long owner, boolean followLink) throws IOException {
+        length = 0;
+        Path p = Path.of(path);
+        LinkOption[] how = followLink ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, how);
+        if (a.isSymbolicLink()) {
+            throw new UnsafeFileException(path, "a symbolic link (not followed)", ErrorKind.IO);
+        }
+        if (!a.isRegularFile()) {
+            throw new UnsafeFileException(path, "not a regular file", ErrorKind.IO);
+        }
+        long uid = ((Number) Files.getAttribute(p, "unix:uid", how)).longValue() & 0xffffffffL;
+        if (owner >= 0 && uid != owner) {
+            throw new UnsafeFileException(path, "owned by uid " + uid + ", not " + owner, ErrorKind.PERMISSION);
+        }
+        if (a.size() > cap) {
+            throw new FileTooLargeException(path, cap);
+        }
+        Set<OpenOption> open = followLink ? Set.of(StandardOpenOption.READ) : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try (SeekableByteChannel ch = Files.newByteChannel(p, open)) {
+            Object key = Files.readAttributes(p, BasicFileAttributes.class, how).fileKey();
+            if (key == null || !key.equals(a.fileKey())) {
+                throw new UnsafeFileException(path, "replaced while it was opened", ErrorKind.IO);
+            }
+            return readFrom(Channels.newInputStream(ch), path);
+        }
+    }
+
     /** The same through {@link FileInputStream}: where JNA cannot be used, and to compare in tests. */
     FileBytes readWithJdk(String path) throws IOException {
         length = 0;
         try (FileInputStream in = new FileInputStream(path)) {
-            while (true) {
-                if (length == data.length) {
-                    if (data.length >= cap) {
-                        // one more byte would be past the cap: is the file really larger?
-                        if (in.read() < 0) {
-                            return this;
-                        }
-                        length = 0;
-                        throw new FileTooLargeException(path, cap);
+            return readFrom(in, path);
+        }
+    }
+
+    private FileBytes readFrom(InputStream in, String path) throws IOException {
+        while (true) {
+            if (length == data.length) {
+                if (data.length >= cap) {
+                    // one more byte would be past the cap: is the file really larger?
+                    if (in.read() < 0) {
+                        return this;
                     }
-                    data = Arrays.copyOf(data, Math.min(cap, data.length * 2));
+                    length = 0;
+                    throw new FileTooLargeException(path, cap);
                 }
-                int r = in.read(data, length, data.length - length);
-                if (r < 0) {
-                    return this;
-                }
-                length += r;
+                data = Arrays.copyOf(data, Math.min(cap, data.length * 2));
             }
+            int r = in.read(data, length, data.length - length);
+            if (r < 0) {
+                return this;
+            }
+            length += r;
         }
     }
 

@@ -20,6 +20,9 @@ public final class KernelErrors {
         if (e instanceof FileTooLargeException) {
             return ErrorKind.TOO_LARGE;
         }
+        if (e instanceof UnsafeFileException u) {
+            return u.kind();
+        }
         if (e instanceof MalformedFileException) {
             return ErrorKind.MALFORMED;
         }

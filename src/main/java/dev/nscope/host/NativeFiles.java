@@ -22,12 +22,24 @@ import java.nio.file.NoSuchFileException;
  * <p>procfs and cgroupfs files are seq_files: a read fills the caller's buffer from one kernel page of
  * records, so a read shorter than {@link #SURE_EOF} means the content has ended, and the extra read
  * that would return 0 is skipped.
+ *
+ * <p>{@link Reader#readUntrusted} is the one safe open for files a user may place or name (runtime
+ * metadata, the web config): {@code O_NONBLOCK|O_NOCTTY} and, for runtime metadata, {@code O_NOFOLLOW};
+ * then {@code statx} on the opened descriptor (not the path, so nothing can be swapped in between) must
+ * show a regular file within the cap, owned by the given uid when one is given. A FIFO opens at once
+ * without a writer and is refused unread; a symbolic link as the last component fails an
+ * {@code O_NOFOLLOW} open ({@code ELOOP}). Earlier components are resolved as usual.
  */
 final class NativeFiles {
     static final boolean AVAILABLE;
     /** A read that returns less than this has returned the whole content (records are far shorter than a page). */
     static final int SURE_EOF = 2048;
     private static final int O_RDONLY_CLOEXEC = 0x80000;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_NOCTTY = 0x100;
+    /** asm-generic and x86 value; arm, aarch64 and powerpc define their own. */
+    private static final int O_NOFOLLOW = Platform.isARM() || Platform.isPPC() ? 0x8000 : 0x20000;
+    private static final int ELOOP = 40;
     private static final int ENOENT = 2;
     private static final int ESRCH = 3;
     private static final int EINTR = 4;
@@ -80,6 +92,33 @@ final class NativeFiles {
             if (fd < 0) {
                 throw error(Native.getLastError(), file);
             }
+            return readAndClose(fd, file, target, cap);
+        }
+
+        /**
+         * The same for a file a user may place: not followed if a symbolic link (unless {@code followLink}),
+         * never blocking, only a regular file of at most {@code cap} bytes, owned by {@code owner} unless
+         * that is negative.
+         */
+        int readUntrusted(String file, FileBytes target, int cap, long owner, boolean followLink) throws IOException {
+            int fd = open(cString(file), O_RDONLY_CLOEXEC | O_NONBLOCK | O_NOCTTY | (followLink ? 0 : O_NOFOLLOW));
+            if (fd < 0) {
+                int errno = Native.getLastError();
+                if (errno == ELOOP) {
+                    throw new UnsafeFileException(file, "a symbolic link (not followed)", ErrorKind.IO);
+                }
+                throw error(errno, file);
+            }
+            try {
+                Stat.check(fd, file, cap, owner);
+            } catch (IOException | RuntimeException e) {
+                close(fd);
+                throw e;
+            }
+            return readAndClose(fd, file, target, cap);
+        }
+
+        private int readAndClose(int fd, String file, FileBytes target, int cap) throws IOException {
             try {
                 int total = 0;
                 while (true) {
@@ -144,6 +183,67 @@ final class NativeFiles {
             byte[] z = new byte[utf8.length + 1];
             System.arraycopy(utf8, 0, z, 0, utf8.length);
             return z;
+        }
+    }
+
+    /** {@code statx} on an open descriptor (glibc 2.28+): registered apart so that its absence leaves plain reads native. */
+    static final class Stat {
+        static final boolean AVAILABLE;
+        private static final int AT_EMPTY_PATH = 0x1000;
+        private static final int STATX_TYPE_MODE_UID_SIZE = 0x1 | 0x2 | 0x8 | 0x200;
+        private static final byte[] EMPTY = {0};
+        private static final int S_IFMT = 0xf000;
+        private static final int S_IFREG = 0x8000;
+
+        static {
+            boolean ok = false;
+            try {
+                if (NativeFiles.AVAILABLE) {
+                    Native.register(Stat.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+                    ok = true;
+                }
+            } catch (LinkageError | RuntimeException e) {
+                ok = false;
+            }
+            AVAILABLE = ok;
+        }
+
+        private Stat() {
+        }
+
+        private static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf);
+
+        /** Refuses the open file unless it is regular, at most {@code cap} bytes, and owned by {@code owner} (when not negative). */
+        static void check(int fd, String file, int cap, long owner) throws IOException {
+            // struct statx (include/uapi/linux/stat.h), the same on every architecture: 256 bytes
+            try (Memory st = new Memory(256)) {
+                if (statx(fd, EMPTY, AT_EMPTY_PATH, STATX_TYPE_MODE_UID_SIZE, st) != 0) {
+                    throw error(Native.getLastError(), file);
+                }
+                int mode = st.getShort(28) & 0xffff;
+                if ((mode & S_IFMT) != S_IFREG) {
+                    throw new UnsafeFileException(file, "not a regular file (" + kind(mode & S_IFMT) + ")", ErrorKind.IO);
+                }
+                long uid = st.getInt(20) & 0xffffffffL;
+                if (owner >= 0 && uid != owner) {
+                    throw new UnsafeFileException(file, "owned by uid " + uid + ", not " + owner, ErrorKind.PERMISSION);
+                }
+                if (st.getLong(40) > cap) {
+                    throw new FileTooLargeException(file, cap);
+                }
+            }
+        }
+
+        static String kind(int type) {
+            return switch (type) {
+                case 0x1000 -> "a FIFO";
+                case 0x2000 -> "a character device";
+                case 0x4000 -> "a directory";
+                case 0x6000 -> "a block device";
+                case 0xa000 -> "a symbolic link";
+                case 0xc000 -> "a socket";
+                default -> "type " + Integer.toOctalString(type);
+            };
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.nscope.web;
 
+import dev.nscope.host.FileBytes;
+import dev.nscope.host.FileTooLargeException;
+import dev.nscope.host.UnsafeFileException;
 import dev.nscope.settings.InvalidConfigurationException;
 import org.springframework.boot.ssl.pem.PemContent;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -9,9 +12,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -55,6 +59,8 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
     /** A bcrypt hash as htpasswd, Go's bcrypt and Spring's encoder write it: $2a$, $2b$ or $2y$, cost, 53 characters. */
     static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
 
+    /** The largest web config, certificate or key file read (thousands of users fit). */
+    static final int MAX_FILE = 1 << 20;
     private static final Set<String> TOP = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
     private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file", "min_version", "client_auth_type");
     private static final String SUPPORTED = "nscope reads tls_server_config (cert_file, key_file, min_version), "
@@ -70,7 +76,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         String where = "nscope.web.config-file " + abs;
         String text;
         try {
-            text = Files.readString(abs, StandardCharsets.UTF_8);
+            text = read(abs);
         } catch (IOException e) {
             throw new InvalidConfigurationException(where + ": " + why(e));
         }
@@ -130,7 +136,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         Path keyFile = dir.resolve(key).normalize();
         List<X509Certificate> chain;
         try {
-            chain = PemContent.load(certFile).getCertificates();
+            chain = PemContent.of(read(certFile)).getCertificates();
         } catch (IOException | RuntimeException e) {
             throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + ": " + why(e));
         }
@@ -139,7 +145,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         }
         PrivateKey pk;
         try {
-            pk = PemContent.load(keyFile).getPrivateKey();
+            pk = PemContent.of(read(keyFile)).getPrivateKey();
         } catch (IOException | RuntimeException e) {
             throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile + ": " + why(e));
         }
@@ -181,6 +187,19 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
             out.put(user, hash);
         }
         return Map.copyOf(out);
+    }
+
+    /**
+     * A file of the web config (the file itself, its certificate and key) as UTF-8 text. Each is opened with
+     * {@link FileBytes#readNamedFile}: never blocking, and only a regular file of at most {@link #MAX_FILE}
+     * bytes, so a FIFO or {@code /dev/zero} there is one line at start, not a hang or an endless read. A
+     * symbolic link is followed (Kubernetes mounts Secret and ConfigMap keys as links; the path is the
+     * operator's), but what it leads to is checked the same way.
+     */
+    static String read(Path file) throws IOException {
+        FileBytes bytes = new FileBytes(4096, MAX_FILE).readNamedFile(file.toString());
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.data(), 0, bytes.length())).toString();
     }
 
     /** Whether the private key belongs to the public key: a signature made with one verifies with the other. */
@@ -241,6 +260,12 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof UnsafeFileException u) {
+            return u.reason();
+        }
+        if (e instanceof FileTooLargeException) {
+            return "larger than " + MAX_FILE + " bytes";
         }
         if (e instanceof java.nio.charset.CharacterCodingException) {
             return "not UTF-8 text";

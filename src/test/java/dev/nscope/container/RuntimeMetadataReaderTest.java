@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -102,15 +103,18 @@ class RuntimeMetadataReaderTest {
                 "io.kubernetes.cri-o.ContainerType", "container", "io.kubernetes.container.name", "api",
                 "io.kubernetes.cri-o.ImageName", "quay.io/acme/api:2", "io.kubernetes.pod.name", "api-0",
                 "io.kubernetes.pod.namespace", "prod", "io.kubernetes.pod.uid", UID));
-        write(dir.resolve("run/user/1000/containers/overlay-containers/" + podman + "/userdata/config.json"), Map.of(
-                "io.container.manager", "libpod", "org.opencontainers.image.stopSignal", "SIGQUIT"));
+        long user = user(dir);
+        Path rootless = dir.resolve("run/user/" + user + "/containers/overlay-containers/" + podman + "/userdata/config.json");
+        write(rootless, Map.of("io.container.manager", "libpod", "org.opencontainers.image.stopSignal", "SIGQUIT"));
+        // rootless podman's files belong to the user
+        chown(rootless, user);
         RuntimeDirs dirs = new RuntimeDirs(dir.resolve("docker"), dir.resolve("containerd"), List.of(storage), dir.resolve("run/user"));
         ContainerMetadata c = lookup(dirs, Runtime.CRIO, crio, "/kubepods.slice/x");
         assertThat(c.name()).isEqualTo("api");
         assertThat(c.image()).isEqualTo("quay.io/acme/api:2");
         assertThat(c.podNamespace()).isEqualTo("prod");
         ContainerMetadata p = lookup(dirs, Runtime.PODMAN, podman,
-                "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + podman + ".scope");
+                "/user.slice/user-" + user + ".slice/user@" + user + ".service/user.slice/libpod-" + podman + ".scope");
         assertThat(p.isEmpty()).isFalse();
         assertThat(p.stopSignal()).isEqualTo("SIGQUIT");
     }
@@ -123,6 +127,19 @@ class RuntimeMetadataReaderTest {
         RuntimeDirs dirs = new RuntimeDirs(dir.resolve("docker"), dir, List.of(dir), dir);
         for (Runtime rt : Runtime.values()) {
             assertThat(lookup(dirs, rt, "../../secret", "/x").isEmpty()).as(rt.label()).isTrue();
+        }
+    }
+
+    /** The uid of a rootless podman user in these tests: 1000 when the tests run as root (files are chowned), else our own. */
+    static long user(Path dir) throws IOException {
+        long self = ((Number) Files.getAttribute(dir, "unix:uid")).longValue();
+        return self == 0 ? 1000 : self;
+    }
+
+    /** Gives the file (not what a link points to) to {@code uid}. */
+    static void chown(Path file, long uid) throws IOException {
+        if (((Number) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue() != uid) {
+            Files.setAttribute(file, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
         }
     }
 

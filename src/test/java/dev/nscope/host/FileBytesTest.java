@@ -86,6 +86,53 @@ class FileBytesTest {
         assertThatThrownBy(() -> jdk.readWithJdk(over.toString())).isInstanceOf(FileTooLargeException.class);
     }
 
+    /** Reads that must refuse: each as the native path (the one used on Linux) and the JDK's fallback do them. */
+    interface Checked {
+        FileBytes read(FileBytes b, String path, long owner, boolean follow) throws IOException;
+    }
+
+    static final Checked NATIVE = (b, path, owner, follow) -> follow ? b.readNamedFile(path) : b.readUntrusted(path, owner);
+    static final Checked JDK = (b, path, owner, follow) -> b.readCheckedWithJdk(path, owner, follow);
+
+    @Test
+    void filesAUserMayPlaceAreRefusedUnreadAndWithoutBlocking(@TempDir Path dir) throws Exception {
+        assertThat(NativeFiles.Stat.AVAILABLE).as("statx binds on Linux").isTrue();
+        Path regular = Files.writeString(dir.resolve("regular"), "{}");
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), regular);
+        Path big = dir.resolve("big");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(4097);
+        }
+        long self = ((Number) Files.getAttribute(regular, "unix:uid")).longValue();
+        for (Checked c : new Checked[] {NATIVE, JDK}) {
+            String how = c == NATIVE ? "native" : "jdk";
+            FileBytes b = new FileBytes(64, 4096);
+            assertThat(c.read(b, regular.toString(), FileBytes.ANY_OWNER, false).asString()).as(how).isEqualTo("{}");
+            assertThat(c.read(b, regular.toString(), self, false).asString()).as(how).isEqualTo("{}");
+            assertThat(c.read(b, link.toString(), FileBytes.ANY_OWNER, true).asString()).as(how + ": a named file's link is followed")
+                    .isEqualTo("{}");
+            refused(how + " fifo", () -> c.read(b, fifo.toString(), FileBytes.ANY_OWNER, false), ErrorKind.IO, "not a regular file");
+            refused(how + " named fifo", () -> c.read(b, fifo.toString(), FileBytes.ANY_OWNER, true), ErrorKind.IO, "not a regular file");
+            refused(how + " /dev/zero", () -> c.read(b, "/dev/zero", FileBytes.ANY_OWNER, true), ErrorKind.IO, "not a regular file");
+            refused(how + " directory", () -> c.read(b, dir.toString(), FileBytes.ANY_OWNER, false), ErrorKind.IO, "not a regular file");
+            refused(how + " link", () -> c.read(b, link.toString(), FileBytes.ANY_OWNER, false), ErrorKind.IO, "symbolic link");
+            refused(how + " owner", () -> c.read(b, regular.toString(), self + 1, false), ErrorKind.PERMISSION, "owned by uid " + self);
+            refused(how + " big", () -> c.read(b, big.toString(), FileBytes.ANY_OWNER, false), ErrorKind.TOO_LARGE, "larger than 4096");
+            refused(how + " missing", () -> c.read(b, dir.resolve("missing").toString(), FileBytes.ANY_OWNER, false), ErrorKind.VANISHED,
+                    "missing");
+            assertThat(b.length()).as(how + ": nothing kept of a refused file").isZero();
+        }
+    }
+
+    static void refused(String what, Read r, ErrorKind kind, String message) {
+        IOException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> assertThrows(r),
+                what + " returns at once");
+        assertThat(KernelErrors.classify(e)).as(what + ": " + e).isEqualTo(kind);
+        assertThat(e.getMessage()).as(what).contains(message);
+    }
+
     interface Read {
         void run() throws IOException;
     }

@@ -225,6 +225,23 @@ class WebAccessTest {
         }
     }
 
+    /** A FIFO or a device as the web config: exit 2 and one line, not a start that hangs or reads forever. */
+    @Test
+    void aFifoOrADeviceAsTheWebConfigIsOneLineAndExit2() throws Exception {
+        Path fifo = dir.resolve("fifo.yml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        for (String file : List.of(fifo.toString(), "/dev/zero")) {
+            long t0 = System.nanoTime();
+            Live.Result r = Live.run(Live.nscopeCommand(AgentProcess.JVM_OPTIONS, "--nscope.web.config-file=" + file,
+                    "--server.port=" + AgentProcess.freePort()), 120);
+            assertThat(r.exit()).as(file + ": " + r.stderr()).isEqualTo(2);
+            assertThat(r.stderr().lines().toList()).as(file).singleElement().asString()
+                    .startsWith("nscope: nscope.web.config-file " + file + ": not a regular file");
+            assertThat(r.stdout()).as(file + ": nothing was served").doesNotContain("Tomcat started");
+            System.out.printf("%-20s exit %d in %.1f s: %s%n", file, r.exit(), (System.nanoTime() - t0) / 1e9, r.stderr().strip());
+        }
+    }
+
     /** Each bad file: exit 2 and exactly one line on stderr that names the file and what is wrong. */
     @Test
     void aBadWebConfigStopsTheAgentAtStartWithOneLine() throws Exception {

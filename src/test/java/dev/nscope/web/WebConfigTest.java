@@ -5,11 +5,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The exporter-toolkit web config format as nscope reads it (the TLS part is tested over real TLS in WebAccessTest). */
 class WebConfigTest {
@@ -72,5 +75,63 @@ class WebConfigTest {
                     .hasMessageStartingWith("nscope.web.config-file " + dir.resolve("web.yml") + ": ").hasMessageContaining(bad[1])
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         }
+    }
+
+    /** A FIFO, a device, a directory or a huge file as the web config: one line at once, not a hang or an endless read. */
+    @Test
+    void whatIsNotARegularFileOfBoundedSizeIsOneLine() throws Exception {
+        Path fifo = dir.resolve("fifo.yml");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path big = dir.resolve("big.yml");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(WebConfig.MAX_FILE + 1L);
+        }
+        try {
+            loadEach(fifo, big);
+        } finally {
+            release(fifo);
+        }
+    }
+
+    /** Lets an open for reading stuck on the FIFO (a regression) return: opening it read-write never blocks on Linux. */
+    static void release(Path fifo) throws IOException {
+        new java.io.RandomAccessFile(fifo.toFile(), "rw").close();
+    }
+
+    void loadEach(Path fifo, Path big) {
+        for (String[] bad : new String[][] {
+                {fifo.toString(), "not a regular file (a FIFO)"},
+                {"/dev/zero", "not a regular file (a character device)"},
+                {dir.toString(), "not a regular file (a directory)"},
+                {big.toString(), "larger than " + WebConfig.MAX_FILE + " bytes"}}) {
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> WebConfig.load(Path.of(bad[0]))))
+                    .as(bad[0]).isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessage("nscope.web.config-file " + bad[0] + ": " + bad[1]);
+        }
+    }
+
+    @Test
+    void aFifoAsTheCertificateIsOneLine() throws Exception {
+        Path fifo = dir.resolve("server.crt");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        try {
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> load("tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n")))
+                    .isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageEndingWith("tls_server_config.cert_file " + fifo + ": not a regular file (a FIFO)");
+        } finally {
+            release(fifo);
+        }
+    }
+
+    /** Kubernetes mounts each key of a Secret or ConfigMap as a link into ..data/: the operator's link is followed. */
+    @Test
+    void aSecretVolumesLinksAreFollowed() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("..2024_01_01_00_00_00.1"));
+        String hash = BCrypt.hashpw("pw", BCrypt.gensalt(4));
+        Files.writeString(data.resolve("web.yml"), "basic_auth_users:\n  alice: " + hash + "\n");
+        Files.createSymbolicLink(dir.resolve("..data"), data.getFileName());
+        Path web = Files.createSymbolicLink(dir.resolve("web.yml"), Path.of("..data/web.yml"));
+        assertThat(WebConfig.load(web).users()).containsOnlyKeys("alice");
     }
 }
