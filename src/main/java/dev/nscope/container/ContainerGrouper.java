@@ -36,8 +36,8 @@ public final class ContainerGrouper {
     }
 
     public static <P extends GroupableProcess> List<ProcessGroup<P>> group(List<P> processes, Namespaces host) {
-        Map<String, List<P>> claimed = new LinkedHashMap<>();
-        Map<String, CgroupClaim> claims = new HashMap<>();
+        Map<ContainerKey, List<P>> claimed = new LinkedHashMap<>();
+        Map<ContainerKey, CgroupClaim> claims = new HashMap<>();
         Map<Long, List<P>> byPidNs = new LinkedHashMap<>();
         List<P> hostPidNs = new ArrayList<>();
         long hostPid = host.get(NamespaceType.PID);
@@ -51,7 +51,7 @@ public final class ContainerGrouper {
             }
             CgroupClaim c = p.claim();
             if (c != null) {
-                String key = c.runtime().label() + "/" + c.id();
+                ContainerKey key = ContainerKey.of(c);
                 claimed.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
                 claims.putIfAbsent(key, c);
                 continue;
@@ -113,7 +113,7 @@ public final class ContainerGrouper {
     }
 
     /** Adds each zombie to the member list its parent is in. */
-    private static <P extends GroupableProcess> void placeZombies(List<P> zombies, Map<String, List<P>> claimed,
+    private static <P extends GroupableProcess> void placeZombies(List<P> zombies, Map<ContainerKey, List<P>> claimed,
                                                                   Map<Long, List<P>> byPidNs, Map<Long, List<P>> byNetNs) {
         if (zombies.isEmpty()) {
             return;

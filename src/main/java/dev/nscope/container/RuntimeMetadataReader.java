@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * Docker's {@code config.v2.json} (+ {@code hostconfig.json}), and the OCI {@code config.json} bundles
  * of containerd, CRI-O and podman with their {@code io.kubernetes.*} annotations. Paths are built only
  * from ids a {@link RuntimeRecognizer} validated (64 hex, or a checked name), so nothing outside the
- * state directories is ever opened. Results are cached per container and re-read every
- * {@link #REFRESH_NANOS}.
+ * state directories is ever opened. How often a container's are read again is the scanner's pass memory's
+ * to say.
  *
  * <p>Every file is read with {@link FileBytes#readUntrusted}: a symbolic link there is not followed, a
  * FIFO or device is refused without blocking, a file over {@link #MAX_FILE} is refused (too_large). The
@@ -30,7 +30,6 @@ import java.util.regex.Pattern;
  * owns it, which also covers a directory there made a symlink to someone else's files.
  */
 public final class RuntimeMetadataReader {
-    static final long REFRESH_NANOS = 60_000_000_000L;
     /** The largest metadata file read; real ones are a few KiB. */
     static final int MAX_FILE = 8 << 20;
     private static final List<String> NAME = MetadataJson.path("Name");
@@ -44,39 +43,34 @@ public final class RuntimeMetadataReader {
 
     private final RuntimeDirs dirs;
     private final FileBytes buf = new FileBytes(16 << 10, MAX_FILE);
-    private final Map<String, Cached> cache = new java.util.HashMap<>();
     /** The files refused (or malformed) while reading one container's metadata. */
     private final List<ErrorKind> failures = new ArrayList<>();
 
-    /** @param failures counted again on every scan that uses the entry: the problem lasts as long as the entry */
-    private record Cached(ContainerMetadata metadata, long readAt, List<ErrorKind> failures) {
+    /**
+     * What one read of a container's metadata found, and the files refused or malformed on the way.
+     *
+     * @param failures counted again on every scan that uses this read: the problem lasts as long as the read
+     */
+    public record Read(ContainerMetadata metadata, List<ErrorKind> failures) {
+        /** The metadata, with the failures counted in {@code errors}. */
+        public ContainerMetadata counted(ErrorCounts errors) {
+            failures.forEach(errors::count);
+            return metadata;
+        }
     }
 
     public RuntimeMetadataReader(RuntimeDirs dirs) {
         this.dirs = dirs;
     }
 
-    /** The metadata of a claimed container ({@link ContainerMetadata#EMPTY} when none is found). */
-    public synchronized ContainerMetadata lookup(CgroupClaim claim, long nowNanos, ErrorCounts errors) {
-        String key = claim.runtime().label() + "/" + claim.id();
-        Cached c = cache.get(key);
-        if (c == null || nowNanos - c.readAt >= REFRESH_NANOS) {
-            failures.clear();
-            c = new Cached(read(claim), nowNanos, List.copyOf(failures));
-            cache.put(key, c);
-        }
-        if (errors != null) {
-            c.failures.forEach(errors::count);
-        }
-        return c.metadata;
+    /** The metadata of a claimed container ({@link ContainerMetadata#EMPTY} when none is found), read now. */
+    public synchronized Read read(CgroupClaim claim) {
+        failures.clear();
+        ContainerMetadata m = metadata(claim);
+        return new Read(m, List.copyOf(failures));
     }
 
-    /** Drops cached entries of containers not in {@code liveKeys} ("runtime/id"). */
-    public synchronized void retain(java.util.Set<String> liveKeys) {
-        cache.keySet().retainAll(liveKeys);
-    }
-
-    ContainerMetadata read(CgroupClaim claim) {
+    private ContainerMetadata metadata(CgroupClaim claim) {
         String id = claim.id();
         boolean hexId = HEX64.matcher(id).matches();
         switch (claim.runtime()) {

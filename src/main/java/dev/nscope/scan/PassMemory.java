@@ -3,7 +3,10 @@ package dev.nscope.scan;
 import dev.nscope.cgroup.CgroupMemory;
 import dev.nscope.cgroup.CgroupStatsReader;
 import dev.nscope.cgroup.ContainerStats;
+import dev.nscope.container.CgroupClaim;
 import dev.nscope.container.ContainerKey;
+import dev.nscope.container.ContainerMetadata;
+import dev.nscope.container.RuntimeMetadataReader;
 import dev.nscope.host.ErrorCounts;
 import dev.nscope.pid1.Pid1Facts;
 
@@ -36,6 +39,9 @@ import java.util.Set;
  *       passes, and when an idle container is read again</td><td>between</td></tr>
  *   <tr><td>a file a container's cgroup lacks</td><td>again {@link #LACKING_RECHECK} passes after it was found lacking</td>
  *       <td>until then (per cgroup: one container's lack never hides another's figures)</td></tr>
+ *   <tr><td>a container's runtime metadata (name, image, pod, stop signal)</td><td>at first sight, and every
+ *       {@link #METADATA_REFRESH_NANOS} (a pod's labels can change; the files a refused read met are counted at
+ *       every pass until then)</td><td>between</td></tr>
  *   <tr><td>the v1 blkio family of a cgroup</td><td>chosen at its first read; all tried again every
  *       {@link #BLKIO_REPROBE} passes while the chosen one lists no device</td><td>while it lists devices</td></tr>
  * </table>
@@ -50,6 +56,7 @@ final class PassMemory {
     static final int LINKS_RECHECK = 64;
     static final int LACKING_RECHECK = 256;
     static final int BLKIO_REPROBE = 16;
+    static final long METADATA_REFRESH_NANOS = 60_000_000_000L;
 
     /** What a container left from the passes before. */
     static final class Container {
@@ -64,6 +71,8 @@ final class PassMemory {
         long limitsReadPass = -1;
         Members members;
         Pid1Facts pid1;
+        RuntimeMetadataReader.Read metadata;
+        long metadataReadAt;
         long seenPass;
         /** This pass's verdicts: its CPU usage has not moved; and it is its turn to have its figures read anyway. */
         boolean idle;
@@ -124,6 +133,16 @@ final class PassMemory {
         Container c = containers.computeIfAbsent(key, k -> new Container());
         c.seenPass = pass;
         return c;
+    }
+
+    /** A claimed container's runtime metadata: read at first sight and when due, else the last read's. */
+    ContainerMetadata metadata(ContainerKey key, CgroupClaim claim, long nowNanos, RuntimeMetadataReader reader, ErrorCounts errors) {
+        Container c = container(key);
+        if (c.metadata == null || nowNanos - c.metadataReadAt >= METADATA_REFRESH_NANOS) {
+            c.metadata = reader.read(claim);
+            c.metadataReadAt = nowNanos;
+        }
+        return c.metadata.counted(errors);
     }
 
     /** True when a container's last reading stands: it has not run, and it had figures to carry. */

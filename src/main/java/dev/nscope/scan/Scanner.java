@@ -91,12 +91,10 @@ public final class Scanner {
         List<ProcessGroup<ProcessInfo>> groups = completeNamespaces(ContainerGrouper.group(processes, host.namespaces()), errors);
         long now = System.nanoTime();
         List<ContainerMetadata> mds = new ArrayList<>(groups.size());
-        Set<String> live = new HashSet<>();
         for (ProcessGroup<ProcessInfo> g : groups) {
-            mds.add(g.claim() == null ? ContainerMetadata.EMPTY : metadata.lookup(g.claim(), now, errors));
-            live.add(new ContainerKey(g.runtime(), g.id()).toString());
+            mds.add(g.claim() == null ? ContainerMetadata.EMPTY
+                    : memory.metadata(new ContainerKey(g.runtime(), g.id()), g.claim(), now, metadata, errors));
         }
-        metadata.retain(live);
         ThisPass pass = new ThisPass(host.namespaces(), now, errors, networkOwners(groups, mds), processesByPath(processes));
         List<ContainerSnapshot> containers = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {

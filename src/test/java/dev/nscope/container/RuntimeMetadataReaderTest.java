@@ -29,7 +29,7 @@ class RuntimeMetadataReaderTest {
     }
 
     static ContainerMetadata lookup(RuntimeDirs dirs, Runtime rt, String id, String scope) {
-        return new RuntimeMetadataReader(dirs).lookup(new CgroupClaim(rt, id, scope, null, null), 0, new ErrorCounts());
+        return new RuntimeMetadataReader(dirs).read(new CgroupClaim(rt, id, scope, null, null)).counted(new ErrorCounts());
     }
 
     @Test
@@ -52,7 +52,7 @@ class RuntimeMetadataReaderTest {
     void missingMetadataIsEmptyAndNotAnError() {
         ErrorCounts errors = new ErrorCounts();
         ContainerMetadata m = new RuntimeMetadataReader(dockerFixture())
-                .lookup(new CgroupClaim(Runtime.DOCKER, "e".repeat(64), "/docker/x", null, null), 0, errors);
+                .read(new CgroupClaim(Runtime.DOCKER, "e".repeat(64), "/docker/x", null, null)).counted(errors);
         assertThat(m.isEmpty()).isTrue();
         assertThat(errors.snapshot().values()).allMatch(v -> v == 0);
     }
@@ -64,7 +64,7 @@ class RuntimeMetadataReaderTest {
         Files.writeString(dir.resolve("containers/" + id + "/config.v2.json"), "{\"Name\":\"/half");
         ErrorCounts errors = new ErrorCounts();
         RuntimeDirs dirs = new RuntimeDirs(dir, dir.resolve("none"), List.of(), dir.resolve("none"));
-        ContainerMetadata m = new RuntimeMetadataReader(dirs).lookup(new CgroupClaim(Runtime.DOCKER, id, "/docker/" + id, null, null), 0, errors);
+        ContainerMetadata m = new RuntimeMetadataReader(dirs).read(new CgroupClaim(Runtime.DOCKER, id, "/docker/" + id, null, null)).counted(errors);
         assertThat(m.isEmpty()).isTrue();
         assertThat(errors.get(ErrorKind.MALFORMED)).isEqualTo(1);
     }
