@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class NscopeApplication {
 
     public static void main(String[] args) {
+        StopWatchdog.install();
         CommandLine cl;
         try {
             cl = CommandLine.parse(args);

@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the scanner every {@code nscope.scan-interval} on one background thread and publishes each
- * snapshot. The first scan runs at start, before the web server takes requests, so the endpoints never
- * serve an empty answer.
+ * snapshot. The first scan starts with the agent, on that thread: the agent never waits on the host at
+ * start, so a stop (SIGTERM) is honoured at any moment, even while a read of the host hangs. Until the
+ * first snapshot is published, the scanner's health is DOWN (readiness: not ready) and the document
+ * endpoints answer 503.
  */
 public class ScanService implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ScanService.class);
@@ -68,6 +70,18 @@ public class ScanService implements SmartLifecycle {
 
     @Override
     public void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nscope-scan");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.execute(this::firstScan);
+        long ms = interval.toMillis();
+        executor.scheduleWithFixedDelay(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    private void firstScan() {
         runOnce();
         ScanSnapshot s = store.latest();
         if (s != null) {
@@ -75,14 +89,6 @@ public class ScanService implements SmartLifecycle {
                     s.node().processes(), s.containers().size(), byRuntime(s.containers()), s.node().scanMillis(),
                     s.node().cgroupVersion().label(), interval);
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nscope-scan");
-            t.setDaemon(true);
-            return t;
-        });
-        long ms = interval.toMillis();
-        executor.scheduleWithFixedDelay(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);
-        running = true;
     }
 
     private static Map<String, Integer> byRuntime(List<ContainerSnapshot> cs) {
@@ -115,7 +121,7 @@ public class ScanService implements SmartLifecycle {
         return running;
     }
 
-    /** Before the web server (which starts in a later phase), so the first snapshot is there. */
+    /** Before the web server (which starts in a later phase). */
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE / 2;

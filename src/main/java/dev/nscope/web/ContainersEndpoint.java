@@ -47,7 +47,7 @@ public class ContainersEndpoint {
             "application/json"})
     public WebEndpointResponse<Resource> containers() {
         ScanSnapshot s = store.latest();
-        return s == null ? new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND)
+        return s == null ? new WebEndpointResponse<>(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE)
                 : new WebEndpointResponse<>(new InputStreamResource(json.document(s)));
     }
 
@@ -56,7 +56,7 @@ public class ContainersEndpoint {
             "application/json"})
     public WebEndpointResponse<Resource> container(@Selector String id) {
         ScanSnapshot s = store.latest();
-        return s == null ? new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND)
+        return s == null ? new WebEndpointResponse<>(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE)
                 : s.find(id).map(c -> new WebEndpointResponse<Resource>(new ByteArrayResource(ContainersJson.detail(s, c, commandLines))))
                 .orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
     }

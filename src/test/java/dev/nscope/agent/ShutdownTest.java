@@ -7,6 +7,7 @@ import dev.nscope.scan.ScanOptions;
 import dev.nscope.scan.ScanSnapshot;
 import dev.nscope.scan.Scanner;
 import dev.nscope.testing.AgentProcess;
+import dev.nscope.testing.Fixtures;
 import dev.nscope.testing.Live;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +117,61 @@ class ShutdownTest {
             assertThat(millis.get()).as("ms from SIGTERM to exit\n" + agent.output()).isLessThanOrEqualTo(LIMIT_MILLIS);
             assertThat(agent.process.exitValue()).as(agent.output()).isIn(0, 143);
         }
+    }
+
+    /**
+     * SIGTERM at any moment stops the agent: while Spring starts, and while its first scan is stuck (here on
+     * a {@code stat} that is a FIFO nobody writes: the read never returns, as on a hung filesystem).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {300, 1500, 2500, 6000})
+    void sigtermStopsTheAgentWhileItStartsAndWhileItsFirstScanIsStuck(long afterMillis, @org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path tree = stuckTree(tmp);
+        try (AgentProcess agent = AgentProcess.start("--nscope.procfs=" + tree.resolve("proc"), "--nscope.sysfs=" + tree.resolve("sys"))) {
+            Thread.sleep(afterMillis);
+            assertThat(agent.process.isAlive()).as(agent.output()).isTrue();
+            long t0 = System.nanoTime();
+            assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(agent.process.pid())).start().waitFor()).isZero();
+            boolean exited = agent.process.waitFor(15, TimeUnit.SECONDS);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("agent, SIGTERM %d ms after start (first scan stuck): exit %s in %d ms%n", afterMillis,
+                    exited ? agent.process.exitValue() : "none", millis);
+            assertThat(exited).as("exited after SIGTERM\n" + agent.output()).isTrue();
+            assertThat(millis).as("ms from SIGTERM to exit\n" + agent.output()).isLessThanOrEqualTo(LIMIT_MILLIS);
+            assertThat(agent.process.exitValue()).as(agent.output()).isIn(0, 143);
+        }
+    }
+
+    /** Until its first scan is published the agent is alive but not ready, and its document says so (503). */
+    @Test
+    void untilItsFirstScanTheAgentIsAliveButNotReady(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path tree = stuckTree(tmp);
+        try (AgentProcess agent = AgentProcess.start("--nscope.procfs=" + tree.resolve("proc"), "--nscope.sysfs=" + tree.resolve("sys"))) {
+            HttpClient client = http();
+            String base = "http://127.0.0.1:" + agent.port;
+            agent.awaitUp(client, base + "/actuator/health/liveness", Duration.ofSeconds(90));
+            assertThat(get(client, base + "/actuator/health/readiness").statusCode()).isEqualTo(503);
+            assertThat(get(client, base + "/actuator/health/readiness").body()).contains("\"scanner\"", "no scan has succeeded yet");
+            assertThat(get(client, base + "/actuator/containers").statusCode()).isEqualTo(503);
+            assertThat(get(client, base + "/actuator/prometheus").statusCode()).isEqualTo(200);
+        }
+    }
+
+    static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A copy of the v2 capture where one process's {@code stat} is a FIFO nobody writes: a scan that reads it hangs. */
+    static Path stuckTree(Path tmp) throws Exception {
+        Path tree = tmp.resolve("t");
+        assertThat(new ProcessBuilder("cp", "-a", Fixtures.unpack(Fixtures.V2_CASES).resolve("host").toString(), tree.toString())
+                .start().waitFor()).isZero();
+        Path stat = tree.resolve("proc/448/stat");
+        Files.delete(stat);
+        assertThat(new ProcessBuilder("mkfifo", stat.toString()).start().waitFor()).isZero();
+        return tree;
     }
 
     static long inode(String link) {

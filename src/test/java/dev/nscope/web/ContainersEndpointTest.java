@@ -186,6 +186,11 @@ class ContainersEndpointTest {
         JsonNode h = JSON.readTree(health.body());
         assertThat(h.get("status").asString()).isEqualTo("UP");
         assertThat(h.get("components").get("scanner").get("status").asString()).isEqualTo("UP");
+        // the Kubernetes probes: liveness is the JVM's state, readiness includes the scanner
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(readiness.body()).get("components").get("scanner").get("status").asString()).isEqualTo("UP");
         for (String hidden : List.of("/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/heapdump",
                 "/actuator/threaddump", "/actuator/loggers", "/actuator/mappings")) {
             assertThat(get(hidden).statusCode()).as(hidden).isEqualTo(404);
