@@ -31,8 +31,10 @@ import java.util.Set;
  *       (a process can be moved without running)</td><td>between its turns</td></tr>
  *   <tr><td>namespace links</td><td>once per identity; again on a rotation of {@link #LINKS_RECHECK} passes</td>
  *       <td>between its turns</td></tr>
- *   <tr><td>a container</td><td>when its CPU usage moved</td><td>it is <em>idle</em>: its CPU usage is what it was at its
- *       last read; its members, PID-1 facts and cgroup figures stand</td></tr>
+ *   <tr><td>a container</td><td>when its CPU usage moved</td><td>it is <em>idle</em>: its CPU usage is what it was
+ *       before its processes were last read (the probe of that pass); its members, PID-1 facts and cgroup figures
+ *       stand. A container seen for the first time has no such usage (its processes were read before its cgroup
+ *       was known), so it is read in full once more before it can be idle</td></tr>
  *   <tr><td>an idle container's cgroup figures</td><td>every {@link #IDLE_REFRESH} passes, each container on a turn of
  *       its own (reclaim, writeback and limits change without it running)</td><td>between its turns</td></tr>
  *   <tr><td>limits ({@code memory.max}, {@code cpu.max}, {@code pids.max}, peaks)</td><td>every {@link #LIMITS_EVERY}
@@ -63,10 +65,15 @@ final class PassMemory {
         final CgroupMemory cgroup = new CgroupMemory();
         /** Its cgroup figures as last read (null: none); the rules compare the next pass's with them. */
         ContainerStats figures;
-        /** Where its CPU usage is read, the usage at its last cgroup read, and that pass; null dir: none known. */
+        /**
+         * Where its CPU usage is read; the usage before its processes were read in the pass of its last cgroup
+         * read (null: not known, so it cannot be idle), and that pass; null dir: none known.
+         */
         String activityDir;
         Double usageAtRead;
         long readPass;
+        /** This pass's probe of its CPU usage, taken before any process of the pass was read. */
+        Double probed;
         /** The pass whose read took the limits afresh; -1 before the first. */
         long limitsReadPass = -1;
         Members members;
@@ -99,11 +106,13 @@ final class PassMemory {
             Container c = e.getValue();
             c.idle = false;
             c.refreshDue = false;
+            c.probed = null;
             c.cgroup.clearProbe();
             if (c.activityDir == null) {
                 continue;
             }
-            if (c.usageAtRead.equals(stats.cpuUsage(c.activityDir, errors, c.cgroup))) {
+            c.probed = stats.cpuUsage(c.activityDir, errors, c.cgroup);
+            if (c.usageAtRead != null && c.usageAtRead.equals(c.probed)) {
                 c.idle = true;
                 c.refreshDue = Math.floorMod(pass + e.getKey().stableHash(), IDLE_REFRESH) == 0 || pass - c.readPass >= IDLE_REFRESH;
                 if (c.members != null) {
@@ -171,12 +180,15 @@ final class PassMemory {
         return m;
     }
 
-    /** After a read of the container's cgroup: where its usage moves, and what it was. */
+    /**
+     * After a read of the container's cgroup: where its usage moves, and what it was before this pass read
+     * its processes (the probe; a usage read now, after them, could hide a change in between).
+     */
     void read(Container c, String activityDir, ContainerStats figures) {
         Double usage = figures.cpu() == null ? null : figures.cpu().usageSeconds();
         if (activityDir != null && usage != null) {
+            c.usageAtRead = activityDir.equals(c.activityDir) ? c.probed : null;
             c.activityDir = activityDir;
-            c.usageAtRead = usage;
             c.readPass = pass;
         } else {
             c.activityDir = null;
