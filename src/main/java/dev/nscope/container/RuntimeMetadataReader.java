@@ -66,7 +66,7 @@ public final class RuntimeMetadataReader {
     /** The metadata of a claimed container ({@link ContainerMetadata#EMPTY} when none is found), read now. */
     public synchronized Read read(CgroupClaim claim) {
         failures.clear();
-        ContainerMetadata m = metadata(claim);
+        ContainerMetadata m = BoundedStrings.bound(metadata(claim), failures);
         return new Read(m, List.copyOf(failures));
     }
 

@@ -20,7 +20,12 @@ public enum ErrorKind {
      * Any other I/O failure (EIO, a loop of links, a directory where a file was expected …), and a file a user
      * may place that was refused unread: a symbolic link, a FIFO, a device.
      */
-    IO("io");
+    IO("io"),
+    /**
+     * A string from outside the kernel (a name, image or label in a runtime's metadata) longer than nscope keeps:
+     * kept cut, with a marker, so that no such value can make every series of a container and the document huge.
+     */
+    TRUNCATED("truncated");
 
     private final String label;
 

@@ -42,11 +42,18 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code prefix… java … NscopeApplication --server.port=<free> args…}. */
     public static AgentProcess start(List<String> prefix, String... args) throws IOException {
+        return start(prefix, List.of(), args);
+    }
+
+    /** Starts {@code prefix… java jvmOptions… NscopeApplication --server.port=<free> args…}. */
+    public static AgentProcess start(List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
         int port = freePort();
         List<String> a = new ArrayList<>(List.of(args));
         a.add("--server.port=" + port);
+        List<String> jvm = new ArrayList<>(JVM_OPTIONS);
+        jvm.addAll(jvmOptions);
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(Live.nscopeCommand(JVM_OPTIONS, a.toArray(String[]::new)));
+        cmd.addAll(Live.nscopeCommand(jvm, a.toArray(String[]::new)));
         Path out = Files.createTempFile("nscope-agent-out", ".txt");
         Path err = Files.createTempFile("nscope-agent-err", ".txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
