@@ -37,11 +37,14 @@ public class AgentConfiguration {
         return new ScanService(scanner, store, properties.scanInterval());
     }
 
-    /** The per-container history of the web page's charts, fed by every published snapshot. */
+    /** The share of the heap the web page's history may take at most. */
+    static final int HISTORY_HEAP_SHARE = 8;
+
+    /** The per-container history of the web page's charts, fed by every published snapshot, within 1/8 of the heap. */
     @Bean
     @ConditionalOnWebApplication
     HistoryStore historyStore(SnapshotStore store, NscopeProperties properties) {
-        HistoryStore history = new HistoryStore(properties.history().points());
+        HistoryStore history = new HistoryStore(properties.history().points(), Runtime.getRuntime().maxMemory() / HISTORY_HEAP_SHARE);
         store.onPublish(history::record);
         return history;
     }

@@ -4,6 +4,9 @@ import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.scan.ContainerSnapshot;
 import dev.nscope.scan.ScanSnapshot;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,19 +17,52 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A short history of each container's resource figures, kept in memory for the web page's charts: a
- * bounded ring of the last {@code capacity} points per container, fed by every published snapshot
+ * bounded ring of the last points per container, fed by every published snapshot
  * ({@link SnapshotStore#onPublish}). A container's ring goes with the container: a snapshot without it
  * drops it. Reads the snapshots only, never the filesystem.
+ *
+ * <p>Its memory has a budget: a ring keeps {@code nscope.history.points} points unless the node has so
+ * many containers that their rings would pass {@code budgetBytes} ({@link #POINT_BYTES} a point); then
+ * every ring keeps fewer (never fewer than 2, a rate needs two), the newest, and {@link #capacity()} says
+ * how many. So no setting of the points and no number of containers can fill the heap with history.
  */
 public class HistoryStore {
-    private final int capacity;
+    private static final Logger log = LoggerFactory.getLogger(HistoryStore.class);
+    /** The memory of one point of a ring: 9 primitives of 8 bytes. */
+    static final int POINT_BYTES = 72;
+    /** Capacities below the configured one come in steps of this many points, so that a little churn does not resize every ring. */
+    static final int STEP = 8;
+
+    private final int configured;
+    private final long budgetBytes;
+    private volatile int capacity;
     private final Map<String, Ring> rings = new ConcurrentHashMap<>();
 
+    /** Points per container with no budget but the configured points' own (a store for one-off use and tests). */
     public HistoryStore(int capacity) {
+        this(capacity, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param capacity    points kept per container ({@code nscope.history.points})
+     * @param budgetBytes the most memory all rings may take
+     */
+    public HistoryStore(int capacity, long budgetBytes) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
+        this.configured = capacity;
+        this.budgetBytes = budgetBytes;
         this.capacity = capacity;
+    }
+
+    /** The points a ring keeps for {@code containers} containers within the budget. */
+    int capacityFor(int containers) {
+        long fits = budgetBytes / ((long) POINT_BYTES * Math.max(1, containers));
+        if (fits >= configured) {
+            return configured;
+        }
+        return (int) Math.max(2, fits / STEP * STEP);
     }
 
     /**
@@ -57,6 +93,13 @@ public class HistoryStore {
     /** Adds a point for every container of the snapshot and forgets the containers it no longer has. */
     public void record(ScanSnapshot s) {
         Instant at = s.node().scannedAt();
+        int fit = capacityFor(s.containers().size());
+        if (fit != capacity) {
+            log.info("history: {} points a container for {} containers (of {} configured; the history's budget is {} MiB)",
+                    fit, s.containers().size(), configured, budgetBytes / (1 << 20));
+            capacity = fit;
+            rings.values().forEach(r -> r.resize(fit));
+        }
         Set<String> present = new HashSet<>();
         for (ContainerSnapshot c : s.containers()) {
             present.add(c.id());
@@ -77,6 +120,7 @@ public class HistoryStore {
         return rings.size();
     }
 
+    /** Points kept per container now: the configured ones, or fewer when the budget requires. */
     public int capacity() {
         return capacity;
     }
@@ -88,9 +132,9 @@ public class HistoryStore {
      */
     private static final class Ring {
         private static final long NONE = Long.MIN_VALUE;
-        private final long[] at;
-        private final double[] cpu;
-        private final long[][] figures;
+        private long[] at;
+        private double[] cpu;
+        private long[][] figures;
         private int next;
         private int size;
 
@@ -98,6 +142,28 @@ public class HistoryStore {
             at = new long[capacity];
             cpu = new double[capacity];
             figures = new long[7][capacity];
+        }
+
+        /** Keeps the newest points that fit {@code capacity}, oldest first from index 0. */
+        synchronized void resize(int capacity) {
+            int keep = Math.min(size, capacity);
+            int start = (next - keep + at.length) % at.length;
+            long[] a = new long[capacity];
+            double[] c = new double[capacity];
+            long[][] f = new long[figures.length][capacity];
+            for (int i = 0; i < keep; i++) {
+                int j = (start + i) % at.length;
+                a[i] = at[j];
+                c[i] = cpu[j];
+                for (int k = 0; k < f.length; k++) {
+                    f[k][i] = figures[k][j];
+                }
+            }
+            at = a;
+            cpu = c;
+            figures = f;
+            size = keep;
+            next = keep % capacity;
         }
 
         synchronized void add(Point p) {

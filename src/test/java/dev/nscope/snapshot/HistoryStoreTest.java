@@ -106,4 +106,33 @@ class HistoryStoreTest {
     void capacityMustBePositive() {
         assertThatThrownBy(() -> new HistoryStore(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * {@code nscope.history.points=10000} on a node of 2,000 containers once filled the chart's heap: the rings'
+     * memory has a budget, and a ring keeps fewer points (the newest) when the containers would pass it.
+     */
+    @Test
+    void theRingsKeepWithinTheirBudgetWhateverTheNumberOfContainers() {
+        long budget = 90L << 20 >> 3; // an eighth of the chart's heap
+        HistoryStore h = new HistoryStore(10_000, budget);
+        ContainerSnapshot[] many = new ContainerSnapshot[2000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = container("c" + i, stats(i, i));
+        }
+        for (int second = 0; second < 200; second++) {
+            h.record(snapshot(second, many));
+        }
+        assertThat((long) h.capacity() * many.length * HistoryStore.POINT_BYTES).isLessThanOrEqualTo(budget);
+        assertThat(h.capacity()).isEqualTo(80);
+        List<HistoryStore.Point> c0 = h.points("c0");
+        assertThat(c0).hasSize(80);
+        assertThat(c0.get(79).timestamp()).as("the newest kept").isEqualTo(T0.plusSeconds(199));
+        // most of them gone: the rest keep more, up to the configured points
+        h.record(snapshot(200, many[0], many[1]));
+        assertThat(h.capacity()).isEqualTo(10_000);
+        assertThat(h.points("c0")).hasSize(81);
+        assertThat(h.points("c0").get(80).timestamp()).isEqualTo(T0.plusSeconds(200));
+        // never fewer than two points: a rate needs two
+        assertThat(new HistoryStore(120, 1).capacityFor(5)).isEqualTo(2);
+    }
 }
