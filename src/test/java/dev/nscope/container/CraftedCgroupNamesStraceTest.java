@@ -238,10 +238,12 @@ class CraftedCgroupNamesStraceTest {
         String tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize().toString();
         String home = System.getProperty("user.home");
         String cwd = Path.of("").toAbsolutePath().toString();
-        Pattern runtimeFile = Pattern.compile(Pattern.quote(rt) + "(/docker(/containers(/" + HEX_A + "(/(config\\.v2|hostconfig)\\.json)?)?)?"
-                + "|/containerd(/io\\.containerd\\.runtime\\.v[12]\\.[a-z]+(/k8s\\.io(/" + HEX_B + "(/config\\.json)?)?)?)?"
-                + "|/storage(/overlay-containers/(" + HEX_A + "|" + HEX_B + ")/userdata/config\\.json)?"
-                + "|/user(/\\d+/containers/overlay-containers/(" + HEX_A + "|" + HEX_B + ")/userdata/config\\.json)?)?");
+        // paths built from a validated id: 64 hex, this test's containers or any other the host runs meanwhile
+        String id = "[0-9a-f]{64}";
+        Pattern runtimeFile = Pattern.compile(Pattern.quote(rt) + "(/docker(/containers(/" + id + "(/(config\\.v2|hostconfig)\\.json)?)?)?"
+                + "|/containerd(/io\\.containerd\\.runtime\\.v[12]\\.[a-z]+(/k8s\\.io(/" + id + "(/config\\.json)?)?)?)?"
+                + "|/storage(/overlay-containers/" + id + "/userdata/config\\.json)?"
+                + "|/user(/\\d+/containers/overlay-containers/" + id + "/userdata/config\\.json)?)?");
         Set<String> outside = new TreeSet<>();
         Set<String> crafted = new TreeSet<>();
         Set<String> runtimeOpened = new TreeSet<>();
