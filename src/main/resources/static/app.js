@@ -53,6 +53,11 @@ function summary(doc) {
 async function refresh() {
   try {
     const doc = await getJson('actuator/containers');
+    if (state.doc && doc.node.scannedAt === state.doc.node.scannedAt) {
+      // the same snapshot again (the page polls more often than the agent scans): rates need two different ones
+      document.getElementById('error').hidden = true;
+      return;
+    }
     state.prev = state.doc;
     state.doc = doc;
     document.getElementById('error').hidden = true;

@@ -7,7 +7,17 @@ import {clear, displayName, el, podLabel, shortId, worstSeverity} from './util.j
 
 // user, cgroup and time are left out: most containers share the host's (no user namespace remapping)
 const TYPES = ['net', 'pid', 'ipc', 'uts', 'mnt'];
-const COLORS = {host: '#b3261e', shared: '#1f6feb', critical: '#d1242f', warning: '#bf8700', info: '#0969da', ok: '#2da44e'};
+const COLORS = {host: '#6e40c9', shared: '#1b7c83', critical: '#d1242f', warning: '#bf8700', info: '#0969da', ok: '#2da44e'};
+// the graph's categories: what the legend shows, in the colours the nodes are drawn in
+const CATEGORIES = [
+  {name: 'host namespace', itemStyle: {color: COLORS.host}},
+  {name: 'shared namespace', itemStyle: {color: COLORS.shared}},
+  {name: 'container: critical', itemStyle: {color: COLORS.critical}},
+  {name: 'container: warning', itemStyle: {color: COLORS.warning}},
+  {name: 'container: info', itemStyle: {color: COLORS.info}},
+  {name: 'container: no findings', itemStyle: {color: COLORS.ok}},
+];
+const SEVERITY_CATEGORY = {critical: 2, warning: 3, info: 4, ok: 5};
 
 /** Groups of the document's containers: {host: [...], shared: [...], alone: [...]}. */
 export function groups(doc) {
@@ -72,7 +82,7 @@ export function createMap(chartEl, legendEl, onOpen) {
   function containerNode(c, x, y, extra) {
     const sev = worstSeverity(c.findings) || 'ok';
     return {id: `c:${c.id}`, name: displayName(c), containerId: c.id, x, y, symbol: 'roundRect', symbolSize: [18, 18],
-      category: 2, itemStyle: {color: COLORS[sev]}, value: c.runtime, ...extra};
+      category: SEVERITY_CATEGORY[sev], value: c.runtime, ...extra};
   }
 
   function draw(g) {
@@ -113,11 +123,10 @@ export function createMap(chartEl, legendEl, onOpen) {
     chart.setOption({
       animation: false,
       tooltip: {formatter: (p) => tooltip(p)},
-      legend: [{data: ['host namespace', 'shared namespace', 'container'], top: 4}],
-      series: [{type: 'graph', layout: 'none', roam: true, draggable: true, top: 40, bottom: 30, left: 90, right: 160,
-        categories: [{name: 'host namespace', itemStyle: {color: COLORS.host}},
-          {name: 'shared namespace', itemStyle: {color: COLORS.shared}},
-          {name: 'container', itemStyle: {color: COLORS.ok}}],
+      // under the graph, apart from it: the nodes' labels reach the top of the drawing area
+      legend: [{data: CATEGORIES.map((c) => c.name), bottom: 4, icon: 'roundRect', itemWidth: 14, itemHeight: 14}],
+      series: [{type: 'graph', layout: 'none', roam: true, draggable: true, top: 30, bottom: 60, left: 90, right: 160,
+        categories: CATEGORIES,
         label: {show: true, position: 'right', fontSize: 12}, edgeSymbol: ['none', 'none'],
         lineStyle: {width: 2, opacity: 0.7}, emphasis: {focus: 'adjacency'}, data: nodes, links}],
     }, true);
@@ -150,7 +159,7 @@ export function createMap(chartEl, legendEl, onOpen) {
             el('h3', {}, 'Namespaces of their own'),
             g.alone.length ? el('ul', {class: 'inline'}, g.alone.map((c) => item(c))) : el('p', {class: 'muted'}, 'none')),
         el('p', {class: 'muted small'}, 'Containers are coloured by their worst finding (red critical, amber warning, '
-            + 'blue info, green none); a click opens one. Namespaces drawn: net, pid, ipc, uts, mnt. The user, cgroup and '
+            + 'blue info, green none); the host\'s namespaces are violet diamonds, shared ones teal circles; a click opens one. Namespaces drawn: net, pid, ipc, uts, mnt. The user, cgroup and '
             + 'time namespaces are left out: most containers share the host\'s.'));
   }
 

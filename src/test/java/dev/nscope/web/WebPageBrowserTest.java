@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -338,6 +339,26 @@ class WebPageBrowserTest {
         // the others have namespaces of their own
         assertThat(browser.all("[data-group='alone'] li[data-container-name]")).extracting(e -> e.getAttribute("data-container-name"))
                 .contains("ui-sleep", "ui-burner", sandboxId());
+        // the legend stands under the graph, and every node is drawn in the colour its legend entry shows
+        @SuppressWarnings("unchecked")
+        Map<String, Object> legend = (Map<String, Object>) browser.js(
+                "const o = echarts.getInstanceByDom(document.getElementById('map-chart')).getOption();"
+                        + "const s = o.series[0];"
+                        + "const colourOf = (n) => (n.itemStyle && n.itemStyle.color) || s.categories[n.category].itemStyle.color;"
+                        + "const node = (name) => s.data.find(n => n.name === name);"
+                        + "return {bottom: String(o.legend[0].bottom), top: String(o.legend[0].top),"
+                        + " names: o.legend[0].data.map(d => typeof d === 'string' ? d : d.name),"
+                        + " categories: s.categories.map(c => c.name),"
+                        + " sleep: colourOf(node('ui-sleep')), sleepCategory: s.categories[node('ui-sleep').category].name,"
+                        + " critical: s.categories.find(c => c.name === 'container: critical').itemStyle.color,"
+                        + " hostNet: colourOf(node('host net')),"
+                        + " hostCategory: s.categories.find(c => c.name === 'host namespace').itemStyle.color};");
+        assertThat(legend.get("bottom")).isNotIn("undefined", "null");
+        assertThat(legend.get("top")).isIn("undefined", "null");
+        assertThat(legend.get("names")).isEqualTo(legend.get("categories"));
+        assertThat(legend.get("sleepCategory")).isEqualTo("container: critical");
+        assertThat(legend.get("sleep")).isEqualTo(legend.get("critical"));
+        assertThat(legend.get("hostNet")).isEqualTo(legend.get("hostCategory")).isNotEqualTo(legend.get("critical"));
         browser.screenshot("map", 1300);
 
         // a click on a container opens it
