@@ -32,6 +32,7 @@ public final class CgroupStatsReader {
     private final CgroupFiles files = new CgroupFiles();
     private final CgroupV1Stats v1;
     private final CgroupV2Stats v2 = new CgroupV2Stats(files);
+    private final BlockDevices devices;
 
     /** A reader for v1 {@code cpuacct.stat} in the usual 100 ticks per second. */
     public CgroupStatsReader(HostPaths host, CgroupLayout layout) {
@@ -46,6 +47,7 @@ public final class CgroupStatsReader {
         this.host = host;
         this.layout = layout;
         this.v1 = new CgroupV1Stats(files, ticksPerSecond);
+        this.devices = new BlockDevices(host);
     }
 
     /**
@@ -109,7 +111,12 @@ public final class CgroupStatsReader {
         ContainerStats.Pressure pressure;
         if (layout.version() == CgroupVersion.V2) {
             String dir = dir(layout.unified(), pathOf);
-            cpu = cpuBefore == null ? v2.cpu(dir, memory == null ? null : memory.probedCpuStat(dir)) : withQuota(cpuBefore, v2.quota(dir));
+            if (cpuBefore == null) {
+                cpu = v2.cpu(dir, memory == null ? null : memory.probedCpuStat(dir));
+            } else {
+                files.startPart();
+                cpu = cpuBefore.withLimits(v2.limits(dir));
+            }
             mem = v2.memory(dir);
             io = v2.io(dir);
             pids = v2.pids(dir);
@@ -117,8 +124,12 @@ public final class CgroupStatsReader {
         } else {
             String cpuDir = dir(layout.forController("cpu"), pathOf);
             String cpuacctDir = dir(layout.forController("cpuacct"), pathOf);
-            cpu = cpuBefore == null ? v1.cpu(cpuDir, cpuacctDir, memory == null ? null : memory.probedUsageNs(cpuacctDir))
-                    : withQuota(cpuBefore, v1.quota(cpuDir));
+            if (cpuBefore == null) {
+                cpu = v1.cpu(cpuDir, cpuacctDir, memory == null ? null : memory.probedUsageNs(cpuacctDir));
+            } else {
+                files.startPart();
+                cpu = cpuBefore.withLimits(v1.limits(cpuDir));
+            }
             mem = v1.memory(dir(layout.forController("memory"), pathOf));
             io = v1.io(dir(layout.forController("blkio"), pathOf));
             pids = v2.pids(dir(layout.forController("pids"), pathOf));
@@ -127,6 +138,7 @@ public final class CgroupStatsReader {
         if (memory != null) {
             memory.clearProbe();
         }
+        io = named(io);
         ContainerStats.Network network = netPid > 0 ? readNetwork(netPid, errors) : null;
         return new ContainerStats(cpu, mem, io, pids, pressure, network);
     }
@@ -159,9 +171,16 @@ public final class CgroupStatsReader {
                 List.copyOf(list));
     }
 
-    private static ContainerStats.Cpu withQuota(ContainerStats.Cpu c, Double quotaCores) {
-        return new ContainerStats.Cpu(c.usageSeconds(), c.userSeconds(), c.systemSeconds(), c.periods(), c.throttledPeriods(),
-                c.throttledSeconds(), quotaCores);
+    /** The IO figures with each device's name. */
+    private ContainerStats.Io named(ContainerStats.Io io) {
+        if (io == null || io.devices() == null || io.devices().isEmpty()) {
+            return io;
+        }
+        List<ContainerStats.Device> out = new ArrayList<>(io.devices().size());
+        for (ContainerStats.Device d : io.devices()) {
+            out.add(d.withName(devices.name(d.device())));
+        }
+        return new ContainerStats.Io(io.readBytes(), io.writeBytes(), io.readOps(), io.writeOps(), List.copyOf(out));
     }
 
     /** The directory of the container's cgroup in {@code h}, or null when it has none there. */

@@ -31,7 +31,9 @@ final class CgroupV1Stats {
     private static final FlatKeyedFile.Key USER = CPUACCT_STAT.key("user");
     private static final FlatKeyedFile.Key SYSTEM = CPUACCT_STAT.key("system");
     private static final FlatKeyedFile.Keys MEMORY_STAT = FlatKeyedFile.Keys.of("total_rss", "rss", "total_cache",
-            "cache", "total_swap", "swap", "total_inactive_file", "inactive_file");
+            "cache", "total_swap", "swap", "total_inactive_file", "inactive_file", "total_mapped_file", "mapped_file");
+    private static final FlatKeyedFile.Key TOTAL_MAPPED_FILE = MEMORY_STAT.key("total_mapped_file");
+    private static final FlatKeyedFile.Key MAPPED_FILE = MEMORY_STAT.key("mapped_file");
     private static final FlatKeyedFile.Key TOTAL_RSS = MEMORY_STAT.key("total_rss");
     private static final FlatKeyedFile.Key RSS = MEMORY_STAT.key("rss");
     private static final FlatKeyedFile.Key TOTAL_CACHE = MEMORY_STAT.key("total_cache");
@@ -75,23 +77,28 @@ final class CgroupV1Stats {
         Long usageNs = probedUsageNs != null ? probedUsageNs : files.read(cpuacctDir, "cpuacct.usage", SingleValueFile::parse);
         FlatKeyedFile.Values acct = files.read(cpuacctDir, "cpuacct.stat", CPUACCT_STAT_FILE);
         FlatKeyedFile.Values stat = files.read(cpuDir, "cpu.stat", CPU_STAT_FILE);
+        ContainerStats.Cpu limits = limits(cpuDir);
+        if (files.vanished() || (usageNs == null && acct == null && stat == null && limits == null)) {
+            return null;
+        }
+        return new ContainerStats.Cpu(usageNs == null ? null : usageNs / 1e9, seconds(acct, USER, ticksPerSecond),
+                seconds(acct, SYSTEM, ticksPerSecond), get(stat, NR_PERIODS), get(stat, NR_THROTTLED),
+                seconds(stat, THROTTLED_TIME, 1e9), null).withLimits(limits);
+    }
+
+    /**
+     * The CPU limits: the quota ({@code cpu.cfs_quota_us}, none for -1) over the period ({@code cpu.cfs_period_us}),
+     * and {@code cpu.shares}; null when the cgroup has none of them.
+     */
+    ContainerStats.Cpu limits(String cpuDir) {
         Long quota = files.readSlow(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
         Long period = files.readSlow(cpuDir, "cpu.cfs_period_us", CpuCfs::parsePeriod);
-        if (files.vanished() || (usageNs == null && acct == null && stat == null && period == null)) {
+        Long shares = files.readSlow(cpuDir, "cpu.shares", SingleValueFile::parse);
+        if (period == null && shares == null) {
             return null;
         }
         Double cores = quota == null || period == null ? null : new CpuMax(quota, period).quotaCores();
-        return new ContainerStats.Cpu(usageNs == null ? null : usageNs / 1e9, seconds(acct, USER, ticksPerSecond),
-                seconds(acct, SYSTEM, ticksPerSecond), get(stat, NR_PERIODS), get(stat, NR_THROTTLED),
-                seconds(stat, THROTTLED_TIME, 1e9), cores);
-    }
-
-    /** The CPU quota in cores from {@code cpu.cfs_quota_us} over {@code cpu.cfs_period_us}; null when there is none. */
-    Double quota(String cpuDir) {
-        files.startPart();
-        Long quota = files.readSlow(cpuDir, "cpu.cfs_quota_us", CpuCfs::parseQuota);
-        Long period = files.readSlow(cpuDir, "cpu.cfs_period_us", CpuCfs::parsePeriod);
-        return quota == null || period == null ? null : new CpuMax(quota, period).quotaCores();
+        return new ContainerStats.Cpu(null, null, null, null, null, null, cores, quota, period, null, shares);
     }
 
     ContainerStats.Memory memory(String dir) {
@@ -99,15 +106,24 @@ final class CgroupV1Stats {
         Long usage = files.read(dir, "memory.usage_in_bytes", SingleValueFile::parse);
         FlatKeyedFile.Values stat = files.read(dir, "memory.stat", MEMORY_STAT_FILE);
         Long limit = files.readSlow(dir, "memory.limit_in_bytes", SingleValueFile::parseLimit);
+        Long soft = files.readSlow(dir, "memory.soft_limit_in_bytes", SingleValueFile::parseLimit);
+        Long memsw = files.readSlow(dir, "memory.memsw.limit_in_bytes", SingleValueFile::parseLimit);
         Long peak = files.readSlow(dir, "memory.max_usage_in_bytes", SingleValueFile::parse);
+        Long failcnt = files.read(dir, "memory.failcnt", SingleValueFile::parse);
+        Long kernel = files.read(dir, "memory.kmem.usage_in_bytes", SingleValueFile::parse);
         FlatKeyedFile.Values oom = files.read(dir, "memory.oom_control", CgroupV2Stats.OOM_KILL_FILE);
         if (files.vanished() || (usage == null && stat == null && limit == null && peak == null && oom == null)) {
             return null;
         }
         Long inactiveFile = either(stat, TOTAL_INACTIVE_FILE, INACTIVE_FILE);
+        Long oomKills = get(oom, CgroupV2Stats.OOM_KILLS);
+        // swap beyond the memory limit: the memory+swap limit less the memory one (both unlimited: none)
+        Long swapLimit = memsw == null || limit == null ? null : Math.max(0, memsw - limit);
+        ContainerStats.MemoryEvents events = failcnt == null && oomKills == null ? null
+                : new ContainerStats.MemoryEvents(null, null, failcnt, null, oomKills, null);
         return new ContainerStats.Memory(usage, Figures.workingSet(usage, inactiveFile), either(stat, TOTAL_RSS, RSS),
-                either(stat, TOTAL_CACHE, CACHE), either(stat, TOTAL_SWAP, SWAP), limit, peak,
-                get(oom, CgroupV2Stats.OOM_KILLS));
+                either(stat, TOTAL_CACHE, CACHE), either(stat, TOTAL_SWAP, SWAP), limit, peak, oomKills, null, soft, null,
+                swapLimit, either(stat, TOTAL_MAPPED_FILE, MAPPED_FILE), kernel, events);
     }
 
     /**

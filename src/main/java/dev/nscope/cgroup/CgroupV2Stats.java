@@ -8,11 +8,11 @@ import static dev.nscope.cgroup.Figures.seconds;
 
 /**
  * The parts of {@link ContainerStats} from a cgroup v2 directory (pure v2 hosts), for
- * {@link CgroupStatsReader}: {@code cpu.stat} and {@code cpu.max}; {@code memory.current},
- * {@code memory.stat}, {@code memory.max}, {@code memory.peak} (5.19+), {@code memory.swap.current},
- * {@code memory.events}; {@code io.stat}; the pids files (v1 and v2 alike); the PSI files
- * ({@code cpu.pressure}, {@code memory.pressure}, {@code io.pressure}, 4.20+), which a hybrid host's
- * unified hierarchy carries too.
+ * {@link CgroupStatsReader}: {@code cpu.stat}, {@code cpu.max} and {@code cpu.weight}; {@code memory.current},
+ * {@code memory.stat}, {@code memory.max}, {@code memory.high}, {@code memory.low}, {@code memory.min},
+ * {@code memory.peak} (5.19+), {@code memory.swap.current}, {@code memory.swap.max}, {@code memory.events};
+ * {@code io.stat}; the pids files (v1 and v2 alike); the PSI files ({@code cpu.pressure},
+ * {@code memory.pressure}, {@code io.pressure}, 4.20+), which a hybrid host's unified hierarchy carries too.
  */
 final class CgroupV2Stats {
     static final FlatKeyedFile.Keys CPU_STAT = FlatKeyedFile.Keys.of("usage_usec", "user_usec", "system_usec",
@@ -23,12 +23,26 @@ final class CgroupV2Stats {
     private static final FlatKeyedFile.Key NR_PERIODS = CPU_STAT.key("nr_periods");
     private static final FlatKeyedFile.Key NR_THROTTLED = CPU_STAT.key("nr_throttled");
     private static final FlatKeyedFile.Key THROTTLED_USEC = CPU_STAT.key("throttled_usec");
-    private static final FlatKeyedFile.Keys MEMORY_STAT = FlatKeyedFile.Keys.of("anon", "file", "inactive_file");
+    private static final FlatKeyedFile.Keys MEMORY_STAT = FlatKeyedFile.Keys.of("anon", "file", "inactive_file",
+            "file_mapped", "kernel");
     private static final FlatKeyedFile.Key ANON = MEMORY_STAT.key("anon");
     private static final FlatKeyedFile.Key FILE = MEMORY_STAT.key("file");
     private static final FlatKeyedFile.Key INACTIVE_FILE = MEMORY_STAT.key("inactive_file");
+    private static final FlatKeyedFile.Key FILE_MAPPED = MEMORY_STAT.key("file_mapped");
+    /** Kernel memory in all (5.18+). */
+    private static final FlatKeyedFile.Key KERNEL = MEMORY_STAT.key("kernel");
     static final FlatKeyedFile.Keys OOM_KILL = FlatKeyedFile.Keys.of("oom_kill");
     static final FlatKeyedFile.Key OOM_KILLS = OOM_KILL.key("oom_kill");
+    private static final FlatKeyedFile.Keys MEMORY_EVENTS = FlatKeyedFile.Keys.of("low", "high", "max", "oom", "oom_kill",
+            "oom_group_kill");
+    private static final FlatKeyedFile.Key EV_LOW = MEMORY_EVENTS.key("low");
+    private static final FlatKeyedFile.Key EV_HIGH = MEMORY_EVENTS.key("high");
+    private static final FlatKeyedFile.Key EV_MAX = MEMORY_EVENTS.key("max");
+    private static final FlatKeyedFile.Key EV_OOM = MEMORY_EVENTS.key("oom");
+    private static final FlatKeyedFile.Key EV_OOM_KILL = MEMORY_EVENTS.key("oom_kill");
+    private static final FlatKeyedFile.Key EV_OOM_GROUP_KILL = MEMORY_EVENTS.key("oom_group_kill");
+    private static final CgroupFiles.Parser<FlatKeyedFile.Values> MEMORY_EVENTS_FILE =
+            (b, n) -> FlatKeyedFile.parse(b, n, MEMORY_EVENTS);
     private static final FlatKeyedFile.Keys PIDS_EVENTS = FlatKeyedFile.Keys.of("max");
     private static final FlatKeyedFile.Key FORKS_REFUSED = PIDS_EVENTS.key("max");
     static final CgroupFiles.Parser<FlatKeyedFile.Values> CPU_STAT_FILE = (b, n) -> FlatKeyedFile.parse(b, n, CPU_STAT);
@@ -58,20 +72,24 @@ final class CgroupV2Stats {
     ContainerStats.Cpu cpu(String dir, FlatKeyedFile.Values probed) {
         files.startPart();
         FlatKeyedFile.Values stat = probed != null ? probed : files.read(dir, "cpu.stat", CPU_STAT_FILE);
-        CpuMax max = files.readSlow(dir, "cpu.max", CpuMax::parse);
-        if (files.vanished() || (stat == null && max == null)) {
+        ContainerStats.Cpu limits = limits(dir);
+        if (files.vanished() || (stat == null && limits == null)) {
             return null;
         }
         return new ContainerStats.Cpu(seconds(stat, USAGE_USEC, 1e6), seconds(stat, USER_USEC, 1e6),
                 seconds(stat, SYSTEM_USEC, 1e6), get(stat, NR_PERIODS), get(stat, NR_THROTTLED),
-                seconds(stat, THROTTLED_USEC, 1e6), max == null ? null : max.quotaCores());
+                seconds(stat, THROTTLED_USEC, 1e6), null).withLimits(limits);
     }
 
-    /** The CPU quota in cores from {@code cpu.max}; null when there is none. */
-    Double quota(String dir) {
-        files.startPart();
+    /** The CPU limits: the CFS quota and period from {@code cpu.max}, the weight; null when the cgroup has neither. */
+    ContainerStats.Cpu limits(String dir) {
         CpuMax max = files.readSlow(dir, "cpu.max", CpuMax::parse);
-        return max == null ? null : max.quotaCores();
+        Long weight = files.readSlow(dir, "cpu.weight", SingleValueFile::parse);
+        if (max == null && weight == null) {
+            return null;
+        }
+        return new ContainerStats.Cpu(null, null, null, null, null, null, max == null ? null : max.quotaCores(),
+                max == null ? null : max.quotaUsec(), max == null ? null : max.periodUsec(), weight, null);
     }
 
     ContainerStats.Memory memory(String dir) {
@@ -79,15 +97,22 @@ final class CgroupV2Stats {
         Long usage = files.read(dir, "memory.current", SingleValueFile::parse);
         FlatKeyedFile.Values stat = files.read(dir, "memory.stat", MEMORY_STAT_FILE);
         Long limit = files.readSlow(dir, "memory.max", SingleValueFile::parseLimit);
+        Long high = files.readSlow(dir, "memory.high", SingleValueFile::parseLimit);
+        Long low = files.readSlow(dir, "memory.low", SingleValueFile::parseLimit);
+        Long min = files.readSlow(dir, "memory.min", SingleValueFile::parseLimit);
+        Long swapMax = files.readSlow(dir, "memory.swap.max", SingleValueFile::parseLimit);
         Long peak = files.readSlow(dir, "memory.peak", SingleValueFile::parse);
         Long swap = files.read(dir, "memory.swap.current", SingleValueFile::parse);
-        FlatKeyedFile.Values events = files.read(dir, "memory.events", OOM_KILL_FILE);
+        FlatKeyedFile.Values events = files.read(dir, "memory.events", MEMORY_EVENTS_FILE);
         if (files.vanished() || (usage == null && stat == null && limit == null && peak == null && swap == null
                 && events == null)) {
             return null;
         }
+        ContainerStats.MemoryEvents ev = events == null ? null : new ContainerStats.MemoryEvents(get(events, EV_LOW),
+                get(events, EV_HIGH), get(events, EV_MAX), get(events, EV_OOM), get(events, EV_OOM_KILL), get(events, EV_OOM_GROUP_KILL));
         return new ContainerStats.Memory(usage, Figures.workingSet(usage, get(stat, INACTIVE_FILE)), get(stat, ANON),
-                get(stat, FILE), swap, limit, peak, get(events, OOM_KILLS));
+                get(stat, FILE), swap, limit, peak, get(events, EV_OOM_KILL), high, low, min, swapMax, get(stat, FILE_MAPPED),
+                get(stat, KERNEL), ev);
     }
 
     ContainerStats.Io io(String dir) {
@@ -136,7 +161,14 @@ final class CgroupV2Stats {
         if (p == null) {
             return null;
         }
-        return new ContainerStats.Stall(p.someTotalUsec() / 1e6,
-                p.fullTotalUsec() == null ? null : p.fullTotalUsec() / 1e6);
+        PressureFile.Line some = p.some();
+        PressureFile.Line full = p.full();
+        return new ContainerStats.Stall(some.totalUsec() / 1e6, full == null ? null : full.totalUsec() / 1e6,
+                avg(some.avg10()), avg(some.avg60()), avg(some.avg300()), full == null ? null : avg(full.avg10()),
+                full == null ? null : avg(full.avg60()), full == null ? null : avg(full.avg300()));
+    }
+
+    private static Double avg(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 }

@@ -21,7 +21,70 @@ public final class ResourceRules {
                 FindingRule.of(RuleCatalog.MEMORY_NEAR_LIMIT, ResourceRules::memoryNearLimit),
                 FindingRule.of(RuleCatalog.PIDS_NEAR_LIMIT, ResourceRules::pidsNearLimit),
                 FindingRule.of(RuleCatalog.OOM_KILLED, ResourceRules::oomKilled),
-                FindingRule.of(RuleCatalog.CPU_THROTTLED, ResourceRules::cpuThrottled));
+                FindingRule.of(RuleCatalog.CPU_THROTTLED, ResourceRules::cpuThrottled),
+                FindingRule.of(RuleCatalog.FDS_NEAR_LIMIT, ResourceRules::fdsNearLimit),
+                FindingRule.of(RuleCatalog.MEMORY_HIGH_THROTTLED, ResourceRules::memoryHighThrottled),
+                FindingRule.of(RuleCatalog.PRESSURE_STALLED, ResourceRules::pressureStalled));
+    }
+
+    static Finding fdsNearLimit(ResourceFacts f) {
+        ContainerStats.Files files = f.now() == null ? null : f.now().files();
+        if (files == null || files.highestShare() == null || files.highestShare() < f.thresholds().fdsNearLimit()) {
+            return null;
+        }
+        long held = Math.round(files.highestShare() * files.limit());
+        return RuleCatalog.FDS_NEAR_LIMIT.finding(
+                String.format("A process holds %d of the %d files its soft limit allows (%.0f%%): opens will soon fail with EMFILE.",
+                        held, files.limit(), files.highestShare() * 100),
+                "raise the open-files limit (docker run --ulimit nofile=N:N, Kubernetes: the runtime's default) or close what leaks",
+                evidence("descriptors", held, "softLimit", files.limit(), "share", files.highestShare(),
+                        "containerDescriptors", files.open(), "threshold", f.thresholds().fdsNearLimit()));
+    }
+
+    static Finding memoryHighThrottled(ResourceFacts f) {
+        Long now = highEvents(f.now());
+        Long before = highEvents(f.previous());
+        if (now == null || before == null || now <= before) {
+            return null;
+        }
+        ContainerStats.Memory m = f.now().memory();
+        return RuleCatalog.MEMORY_HIGH_THROTTLED.finding(
+                "The container went over memory.high " + (now - before) + " time(s) since the previous scan: the kernel throttles "
+                        + "its allocations and reclaims its memory.",
+                "raise memory.high (Kubernetes: the memory request with MemoryQoS, or memory.high itself) or shrink the working set",
+                evidence("highEvents", now, "sincePreviousScan", now - before, "highBytes", m.highBytes(), "usageBytes",
+                        m.usageBytes(), "limitBytes", m.limitBytes()));
+    }
+
+    private static Long highEvents(ContainerStats s) {
+        return s == null || s.memory() == null || s.memory().events() == null ? null : s.memory().events().high();
+    }
+
+    static Finding pressureStalled(ResourceFacts f) {
+        ContainerStats.Pressure p = f.now() == null ? null : f.now().pressure();
+        if (p == null) {
+            return null;
+        }
+        String worst = null;
+        ContainerStats.Stall stall = null;
+        for (Object[] r : new Object[][] {{"cpu", p.cpu()}, {"memory", p.memory()}, {"io", p.io()}}) {
+            ContainerStats.Stall s = (ContainerStats.Stall) r[1];
+            if (s != null && s.someAvg60() != null && s.someAvg60() > f.thresholds().pressure()
+                    && (stall == null || s.someAvg60() > stall.someAvg60())) {
+                worst = (String) r[0];
+                stall = s;
+            }
+        }
+        if (stall == null) {
+            return null;
+        }
+        return RuleCatalog.PRESSURE_STALLED.finding(
+                String.format("Some of its tasks waited for %s %.1f%% of the last minute (PSI some avg60).", worst, stall.someAvg60()),
+                "cpu".equals(worst) ? "raise the CPU limit or lower the load: its tasks wait to run"
+                        : "memory".equals(worst) ? "raise the memory limit or shrink the working set: its tasks wait for reclaim"
+                        : "spread or lower its IO, or raise its IO limits: its tasks wait for the disk",
+                evidence("resource", worst, "someAvg10", stall.someAvg10(), "someAvg60", stall.someAvg60(), "someAvg300",
+                        stall.someAvg300(), "fullAvg60", stall.fullAvg60(), "threshold", f.thresholds().pressure()));
     }
 
     static Finding memoryNearLimit(ResourceFacts f) {

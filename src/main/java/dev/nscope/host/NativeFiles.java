@@ -234,6 +234,22 @@ final class NativeFiles {
             }
         }
 
+        private static final int AT_FDCWD = -100;
+        private static final int STATX_SIZE = 0x200;
+
+        /** The size {@code stat} reports for {@code path} (a /proc/&lt;pid&gt;/fd directory reports its open descriptors), into {@code st}. */
+        static long size(String path, Memory st) throws IOException {
+            if (statx(AT_FDCWD, cString(path), 0, STATX_SIZE, st) != 0) {
+                throw error(Native.getLastError(), path);
+            }
+            return st.getLong(40);
+        }
+
+        private static byte[] cString(String s) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return java.util.Arrays.copyOf(b, b.length + 1);
+        }
+
         static String kind(int type) {
             return switch (type) {
                 case 0x1000 -> "a FIFO";

@@ -30,40 +30,40 @@ final class ContainerMetrics {
 
     /** Fills families from one container, given its base labels and the cache of the label sets made from them. */
     @FunctionalInterface
-    private interface Fill {
+    interface Fill {
         void accept(Labels base, ContainerSnapshot c, LabelCache labels);
     }
 
     /** Families filled from one container at a time. */
-    private record Spec(List<MetricFamily> families, Fill fill) {
+    record Spec(List<MetricFamily> families, Fill fill) {
         Spec(MetricFamily family, Fill fill) {
             this(List.of(family), fill);
         }
     }
 
-    private static Spec gauge(String name, String help, Function<ContainerSnapshot, Number> value) {
+    static Spec gauge(String name, String help, Function<ContainerSnapshot, Number> value) {
         MetricFamily f = MetricFamily.gauge(name, help);
         return new Spec(f, (l, c, cache) -> f.add(l, value.apply(c)));
     }
 
-    private static Spec counter(String name, String help, Function<ContainerSnapshot, Number> value) {
+    static Spec counter(String name, String help, Function<ContainerSnapshot, Number> value) {
         MetricFamily f = MetricFamily.counter(name, help);
         return new Spec(f, (l, c, cache) -> f.add(l, value.apply(c)));
     }
 
-    private static <T> T cpu(ContainerSnapshot c, Function<ContainerStats.Cpu, T> f) {
+    static <T> T cpu(ContainerSnapshot c, Function<ContainerStats.Cpu, T> f) {
         return c.stats() == null || c.stats().cpu() == null ? null : f.apply(c.stats().cpu());
     }
 
-    private static <T> T mem(ContainerSnapshot c, Function<ContainerStats.Memory, T> f) {
+    static <T> T mem(ContainerSnapshot c, Function<ContainerStats.Memory, T> f) {
         return c.stats() == null || c.stats().memory() == null ? null : f.apply(c.stats().memory());
     }
 
-    private static <T> T pids(ContainerSnapshot c, Function<ContainerStats.Pids, T> f) {
+    static <T> T pids(ContainerSnapshot c, Function<ContainerStats.Pids, T> f) {
         return c.stats() == null || c.stats().pids() == null ? null : f.apply(c.stats().pids());
     }
 
-    private static ContainerStats.Stall stall(ContainerSnapshot c, Function<ContainerStats.Pressure, ContainerStats.Stall> f) {
+    static ContainerStats.Stall stall(ContainerSnapshot c, Function<ContainerStats.Pressure, ContainerStats.Stall> f) {
         return c.stats() == null || c.stats().pressure() == null ? null : f.apply(c.stats().pressure());
     }
 
@@ -104,91 +104,8 @@ final class ContainerMetrics {
             List<String> values = infoValues(c);
             info.add(cache.derived(c, "info\0" + String.join("\0", values), () -> l.merge(Labels.of(INFO_NAMES, values))), 1);
         }));
-        s.add(counter("nscope_container_cpu_usage_seconds", "CPU time used by the container's cgroup", c -> cpu(c, ContainerStats.Cpu::usageSeconds)));
-        s.add(counter("nscope_container_cpu_user_seconds", "User CPU time", c -> cpu(c, ContainerStats.Cpu::userSeconds)));
-        s.add(counter("nscope_container_cpu_system_seconds", "System CPU time", c -> cpu(c, ContainerStats.Cpu::systemSeconds)));
-        s.add(counter("nscope_container_cpu_cfs_periods", "CFS enforcement periods that elapsed", c -> cpu(c, ContainerStats.Cpu::periods)));
-        s.add(counter("nscope_container_cpu_cfs_throttled_periods", "CFS periods in which the container was throttled",
-                c -> cpu(c, ContainerStats.Cpu::throttledPeriods)));
-        s.add(counter("nscope_container_cpu_cfs_throttled_seconds", "Time the container was throttled",
-                c -> cpu(c, ContainerStats.Cpu::throttledSeconds)));
-        s.add(gauge("nscope_container_spec_cpu_quota_cores", "CPU quota in cores (quota over period); absent without a quota",
-                c -> cpu(c, ContainerStats.Cpu::quotaCores)));
-        s.add(gauge("nscope_container_memory_usage_bytes", "Memory charged to the cgroup, page cache included",
-                c -> mem(c, ContainerStats.Memory::usageBytes)));
-        s.add(gauge("nscope_container_memory_working_set_bytes", "Usage minus inactive file cache: what the kubelet evicts on",
-                c -> mem(c, ContainerStats.Memory::workingSetBytes)));
-        s.add(gauge("nscope_container_memory_rss_bytes", "Anonymous memory", c -> mem(c, ContainerStats.Memory::rssBytes)));
-        s.add(gauge("nscope_container_memory_cache_bytes", "File cache", c -> mem(c, ContainerStats.Memory::cacheBytes)));
-        s.add(gauge("nscope_container_memory_swap_bytes", "Swap used", c -> mem(c, ContainerStats.Memory::swapBytes)));
-        s.add(gauge("nscope_container_memory_max_usage_bytes", "Peak memory usage, where the kernel keeps it",
-                c -> mem(c, ContainerStats.Memory::peakBytes)));
-        s.add(gauge("nscope_container_spec_memory_limit_bytes", "Memory limit; absent when unlimited",
-                c -> mem(c, ContainerStats.Memory::limitBytes)));
-        s.add(counter("nscope_container_oom_events", "Processes of the container killed by the OOM killer",
-                c -> mem(c, ContainerStats.Memory::oomKills)));
-        MetricFamily readBytes = MetricFamily.counter("nscope_container_fs_reads_bytes", "Bytes read from block devices, per device");
-        MetricFamily writeBytes = MetricFamily.counter("nscope_container_fs_writes_bytes", "Bytes written to block devices, per device");
-        MetricFamily reads = MetricFamily.counter("nscope_container_fs_reads", "Read operations on block devices, per device");
-        MetricFamily writes = MetricFamily.counter("nscope_container_fs_writes", "Write operations on block devices, per device");
-        s.add(new Spec(List.of(readBytes, writeBytes, reads, writes), (l, c, cache) -> {
-            if (c.stats() != null && c.stats().io() != null && c.stats().io().devices() != null) {
-                for (ContainerStats.Device d : sorted(c.stats().io().devices(), Comparator.comparing(ContainerStats.Device::device))) {
-                    Labels dl = cache.derived(c, "device\0" + d.device(), () -> l.add("device", d.device()));
-                    readBytes.add(dl, d.readBytes());
-                    writeBytes.add(dl, d.writeBytes());
-                    reads.add(dl, d.readOps());
-                    writes.add(dl, d.writeOps());
-                }
-            }
-        }));
-        String[][] net = {
-                {"receive_bytes", "Bytes received"}, {"transmit_bytes", "Bytes transmitted"},
-                {"receive_packets", "Packets received"}, {"transmit_packets", "Packets transmitted"},
-                {"receive_errors", "Receive errors"}, {"transmit_errors", "Transmit errors"},
-                {"receive_packets_dropped", "Received packets dropped"}, {"transmit_packets_dropped", "Transmitted packets dropped"}};
-        List<MetricFamily> netFamilies = new ArrayList<>();
-        for (String[] n : net) {
-            netFamilies.add(MetricFamily.counter("nscope_container_network_" + n[0],
-                    n[1] + " by the container's network namespace, per interface (lo left out; one reporter per namespace)"));
-        }
-        s.add(new Spec(netFamilies, (l, c, cache) -> {
-            if (c.stats() == null || c.stats().network() == null) {
-                return;
-            }
-            for (ContainerStats.Interface i : sorted(c.stats().network().interfaces(), Comparator.comparing(ContainerStats.Interface::name))) {
-                if (i.name().equals("lo")) {
-                    continue;
-                }
-                Labels il = cache.derived(c, "interface\0" + i.name(), () -> l.add("interface", i.name()));
-                long[] v = {i.rxBytes(), i.txBytes(), i.rxPackets(), i.txPackets(), i.rxErrors(), i.txErrors(), i.rxDropped(), i.txDropped()};
-                for (int k = 0; k < v.length; k++) {
-                    netFamilies.get(k).add(il, v[k]);
-                }
-            }
-        }));
-        s.add(gauge("nscope_container_pids", "Tasks in the cgroup (pids.current)", c -> pids(c, ContainerStats.Pids::current)));
-        s.add(gauge("nscope_container_threads_max", "The cgroup's task limit (pids.max); absent when unlimited",
-                c -> pids(c, ContainerStats.Pids::limit)));
-        s.add(counter("nscope_container_pids_fork_failures", "Forks refused at pids.max (pids.events max)",
-                c -> pids(c, ContainerStats.Pids::forkFailures)));
-        for (String res : List.of("cpu", "memory", "io")) {
-            Function<ContainerStats.Pressure, ContainerStats.Stall> pick = switch (res) {
-                case "cpu" -> ContainerStats.Pressure::cpu;
-                case "memory" -> ContainerStats.Pressure::memory;
-                default -> ContainerStats.Pressure::io;
-            };
-            s.add(counter("nscope_container_pressure_" + res + "_waiting_seconds",
-                    "PSI 'some': time at least one task was stalled on " + res, c -> {
-                        ContainerStats.Stall st = stall(c, pick);
-                        return st == null ? null : st.someSeconds();
-                    }));
-            s.add(counter("nscope_container_pressure_" + res + "_stalled_seconds",
-                    "PSI 'full': time all non-idle tasks were stalled on " + res, c -> {
-                        ContainerStats.Stall st = stall(c, pick);
-                        return st == null ? null : st.fullSeconds();
-                    }));
-        }
+        ResourceFamilies.add(s);
+        TrafficFamilies.add(s);
         s.add(gauge("nscope_container_processes", "Processes in the container", c -> c.processes().total()));
         s.add(gauge("nscope_container_threads", "Threads in the container", c -> c.processes().threads()));
         s.add(gauge("nscope_container_zombies", "Zombie processes in the container", c -> c.processes().zombies()));
@@ -209,7 +126,7 @@ final class ContainerMetrics {
      * A container's points of one family in the order of their extra label (device, interface, state,
      * rule), so that with the containers in label order the whole family is in label order.
      */
-    private static <T> List<T> sorted(List<T> items, Comparator<T> order) {
+    static <T> List<T> sorted(List<T> items, Comparator<T> order) {
         if (items.size() < 2) {
             return items;
         }

@@ -47,11 +47,18 @@ public final class RuleCatalog {
     public static final RuleSpec CPU_THROTTLED = new RuleSpec("cpu-throttled", WARNING, "CPU throttled",
             "Raise the CPU limit (CFS quota) or lower the demand: throttling adds latency.");
 
+    public static final RuleSpec FDS_NEAR_LIMIT = new RuleSpec("fds-near-limit", WARNING, "files near limit",
+            "Raise the process's open-files limit (docker run --ulimit nofile=…, LimitNOFILE=) or find the descriptors it leaks.");
+    public static final RuleSpec MEMORY_HIGH_THROTTLED = new RuleSpec("memory-high-throttled", WARNING, "memory.high throttling",
+            "The kernel throttles and reclaims at memory.high: raise it (or the request it follows) or shrink the working set.");
+    public static final RuleSpec PRESSURE_STALLED = new RuleSpec("pressure-stalled", WARNING, "stalled",
+            "Tasks wait for the resource named in the evidence: give it more CPU, memory or IO, or lower its load.");
+
     /** Every rule, in the order the docs list them. */
     public static final List<RuleSpec> SPECS = List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED,
             PID1_SIGNALS_NOT_FORWARDED, HOST_PID_NAMESPACE, HOST_NETWORK_NAMESPACE, HOST_IPC_NAMESPACE,
             HOST_UTS_NAMESPACE, HOST_MOUNT_NAMESPACE, HOST_USER_NAMESPACE, MEMORY_NEAR_LIMIT, PIDS_NEAR_LIMIT,
-            OOM_KILLED, CPU_THROTTLED);
+            OOM_KILLED, CPU_THROTTLED, FDS_NEAR_LIMIT, MEMORY_HIGH_THROTTLED, PRESSURE_STALLED);
 
     /** The ids of {@link #SPECS}. */
     public static final List<String> ALL = SPECS.stream().map(RuleSpec::id).toList();

@@ -69,6 +69,9 @@ final class ContainerAssembler {
         ContainerStats previous = carried.figures;
         ContainerStats stats = figures.figures(g, cgroupPath, how, memory, carried, pass);
         carried.figures = stats == ContainerStats.NONE ? null : stats;
+        if (members.files() != null) {
+            stats = stats.withFiles(members.files());
+        }
 
         List<Finding> findings = new ArrayList<>();
         Pid1Info pid1Info = null;

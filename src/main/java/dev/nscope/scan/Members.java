@@ -1,5 +1,6 @@
 package dev.nscope.scan;
 
+import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.pid1.Pid1Facts;
 import dev.nscope.pid1.Pid1Reader;
 import dev.nscope.proc.ProcStat;
@@ -17,7 +18,7 @@ import java.util.function.Function;
  * table hands out the same {@code stat} while they do not run) takes it as it is.
  */
 record Members(ProcStat[] stats, List<ProcessEntry> list, ProcessSummary summary, List<Pid1Facts.Child> children,
-               int otherZombies) {
+               int otherZombies, ContainerStats.Files files) {
 
     /** True when {@code now} are the very processes, with the very {@code stat}s, these were made of. */
     boolean same(List<ProcessInfo> now) {
@@ -52,6 +53,7 @@ record Members(ProcStat[] stats, List<ProcessEntry> list, ProcessSummary summary
         int zombies = 0;
         List<Pid1Facts.Child> children = new ArrayList<>();
         int otherZombies = 0;
+        OpenFiles files = new OpenFiles();
         for (int i = 0; i < stats.length; i++) {
             ProcessInfo p = processes.get(i);
             ProcStat s = p.stat();
@@ -59,6 +61,7 @@ record Members(ProcStat[] stats, List<ProcessEntry> list, ProcessSummary summary
             list.add(new ProcessEntry(p.pid(), p.innermostPid(), s.ppid(), s.state(), s.comm(), s.numThreads(), p.startTime(),
                     cmdline == null ? null : cmdline.apply(p)));
             byState.merge(stateName(s.state()), 1, Integer::sum);
+            files.add(p.fds, p.openFilesLimit);
             threads += s.numThreads();
             boolean zombie = Pid1Facts.isZombie(s.state(), s.numThreads());
             if (zombie) {
@@ -71,7 +74,35 @@ record Members(ProcStat[] stats, List<ProcessEntry> list, ProcessSummary summary
             }
         }
         return new Members(stats, List.copyOf(list), new ProcessSummary(list.size(), threads, zombies, byState),
-                children, otherZombies);
+                children, otherZombies, files.figure());
+    }
+
+    /** The container's descriptors in all, and the process closest to its soft limit. */
+    private static final class OpenFiles {
+        long open = -1;
+        long limit = -1;
+        double share = -1;
+
+        void add(long fds, long softLimit) {
+            if (fds < 0) {
+                return;
+            }
+            open = Math.max(open, 0) + fds;
+            if (softLimit > 0 && softLimit != dev.nscope.proc.ProcLimits.UNLIMITED) {
+                double s = (double) fds / softLimit;
+                if (s > share) {
+                    share = s;
+                    limit = softLimit;
+                }
+            }
+        }
+
+        ContainerStats.Files figure() {
+            if (open < 0) {
+                return null;
+            }
+            return new ContainerStats.Files(open, limit < 0 ? null : limit, share < 0 ? null : Math.round(share * 10000) / 10000.0);
+        }
     }
 
     private static final String[] STATE_NAMES = new String[128];

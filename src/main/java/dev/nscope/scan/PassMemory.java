@@ -37,6 +37,11 @@ import java.util.Set;
  *       was known), so it is read in full once more before it can be idle</td></tr>
  *   <tr><td>an idle container's cgroup figures</td><td>every {@link #IDLE_REFRESH} passes, each container on a turn of
  *       its own (reclaim, writeback and limits change without it running)</td><td>between its turns</td></tr>
+ *   <tr><td>a container process's open descriptors</td><td>with its {@code stat} (6.2+: the size of
+ *       {@code /proc/<pid>/fd}); before 6.2 the directory is counted on a rotation of {@link #LIMITS_EVERY}
+ *       passes</td><td>with its {@code stat}</td></tr>
+ *   <tr><td>its {@code RLIMIT_NOFILE} ({@code /proc/<pid>/limits})</td><td>once per identity; again on a rotation of
+ *       {@link #LIMITS_EVERY} passes (prlimit changes it from outside)</td><td>between its turns</td></tr>
  *   <tr><td>limits ({@code memory.max}, {@code cpu.max}, {@code pids.max}, peaks)</td><td>every {@link #LIMITS_EVERY}
  *       passes, and when an idle container is read again</td><td>between</td></tr>
  *   <tr><td>a file a container's cgroup lacks</td><td>again {@link #LACKING_RECHECK} passes after it was found lacking</td>
@@ -130,6 +135,11 @@ final class PassMemory {
     /** A known process's turn to have its {@code cgroup} file read again: a rotation over the pids. */
     boolean cgroupDue(int pid, long readInPass) {
         return pass - readInPass >= CGROUP_RECHECK || ((pid ^ pass) % CGROUP_RECHECK) == 0;
+    }
+
+    /** A known process's turn to have its open-files limit (and, on kernels before 6.2, its descriptors) read again. */
+    boolean processLimitsDue(int pid, long readInPass) {
+        return pass - readInPass >= LIMITS_EVERY && ((pid ^ pass) % LIMITS_EVERY) == 0;
     }
 
     /** A known process's turn to have its namespace links read again: a slow rotation over the pids. */

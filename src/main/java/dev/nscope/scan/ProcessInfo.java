@@ -40,6 +40,11 @@ public final class ProcessInfo implements GroupableProcess {
     boolean exeRead;
     /** True when the kernel refused some of its namespace links (no ptrace rights over it). */
     boolean nsDenied;
+    /** Open descriptors (-1: unknown) and the pass that counted them; the soft RLIMIT_NOFILE (-1: unknown) and its pass. */
+    long fds = -1;
+    long fdsReadPass;
+    long openFilesLimit = -1;
+    long limitsReadPass;
     /** The command line, read on demand once per identity (and again after an exec); null when unreadable. */
     List<String> cmdline;
     boolean cmdlineRead;

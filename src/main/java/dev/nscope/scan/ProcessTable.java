@@ -44,6 +44,7 @@ final class ProcessTable {
     private final FileBytes buf = new FileBytes();
     private final Links links = new Links();
     private final NamespaceLinks nsLinks;
+    private final ProcessFiles files;
     private final Map<Integer, ProcessInfo> byPid = new HashMap<>();
     private final PassMemory memory;
 
@@ -53,6 +54,12 @@ final class ProcessTable {
         this.memory = memory;
         this.memberships = new CgroupMemberships(layout, roots, recognizer);
         this.nsLinks = new NamespaceLinks(paths);
+        this.files = new ProcessFiles(paths, memory);
+    }
+
+    /** The kernel's release: whether {@code /proc/<pid>/fd} reports its descriptors as its size. */
+    void kernel(String release) {
+        files.kernel(release);
     }
 
     void setRoots(CgroupNamespaceRoots roots) {
@@ -172,6 +179,9 @@ final class ProcessTable {
         }
         if (fresh || execd || memory.linksDue(pid, p.nsReadInPass)) {
             nsLinks.read(p, p.nsMask, errors, pass);
+        }
+        if (!stat.isZombie() && (p.claim != null || p.nsPid != null && p.nsPid.length >= 2)) {
+            files.read(p, fresh || execd, errors); // a container's process (a runtime's, or in a pid namespace of its own)
         }
         return p;
     }

@@ -84,6 +84,7 @@ public final class Scanner {
         if (host == null) {
             host = discovery.discover();
             kernel = discovery.readLine("sys/kernel/osrelease");
+            table.kernel(kernel);
         }
         memory.beginPass(stats, errors);
         assembler.beginPass();

@@ -98,6 +98,8 @@ public record NscopeProperties(
      * @param memoryNearLimit share of the memory limit the working set must pass for memory-near-limit
      * @param pidsNearLimit   share of pids.max for pids-near-limit
      * @param cpuThrottled    throttled share of CFS periods between two scans for cpu-throttled
+     * @param fdsNearLimit    share of a process's soft open-files limit its descriptors must pass for fds-near-limit
+     * @param pressure        PSI some avg60 (percent) a resource must pass for pressure-stalled
      */
     public record Rules(
             Set<@KnownRule String> disabled,
@@ -106,10 +108,16 @@ public record NscopeProperties(
             @DecimalMin(value = "0", inclusive = false, message = PIDS) @DecimalMax(value = "1", message = PIDS)
             @DefaultValue("0.9") double pidsNearLimit,
             @DecimalMin(value = "0", inclusive = false, message = CPU) @DecimalMax(value = "1", message = CPU)
-            @DefaultValue("0.25") double cpuThrottled) {
+            @DefaultValue("0.25") double cpuThrottled,
+            @DecimalMin(value = "0", inclusive = false, message = FDS) @DecimalMax(value = "1", message = FDS)
+            @DefaultValue("0.9") double fdsNearLimit,
+            @DecimalMin(value = "0", inclusive = false, message = PRESSURE) @DecimalMax(value = "100", message = PRESSURE)
+            @DefaultValue("25") double pressure) {
         static final String MEMORY = "nscope.rules.memory-near-limit must be a share in (0, 1] (got ${validatedValue})";
         static final String PIDS = "nscope.rules.pids-near-limit must be a share in (0, 1] (got ${validatedValue})";
         static final String CPU = "nscope.rules.cpu-throttled must be a share in (0, 1] (got ${validatedValue})";
+        static final String FDS = "nscope.rules.fds-near-limit must be a share in (0, 1] (got ${validatedValue})";
+        static final String PRESSURE = "nscope.rules.pressure must be a percentage in (0, 100] (got ${validatedValue})";
 
         /** Keeps the order the ids were given in. */
         public Rules {

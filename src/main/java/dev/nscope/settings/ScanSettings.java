@@ -32,7 +32,8 @@ public final class ScanSettings {
         NscopeProperties.RuntimeState r = p.runtime();
         NscopeProperties.Rules rules = p.rules();
         return new ScanOptions(new RuntimeDirs(r.dockerRoot(), r.containerdState(), r.containersStorage(), r.userRuntimeDir()),
-                rules.disabled(), new ResourceThresholds(rules.memoryNearLimit(), rules.pidsNearLimit(), rules.cpuThrottled()),
+                rules.disabled(), new ResourceThresholds(rules.memoryNearLimit(), rules.pidsNearLimit(), rules.cpuThrottled(),
+                        rules.fdsNearLimit(), rules.pressure()),
                 p.pid1().zombieGrace(), OshiNodeFacts.of(paths), Clock.systemUTC(), p.web().commandLines());
     }
 

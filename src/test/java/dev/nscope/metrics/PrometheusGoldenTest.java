@@ -77,7 +77,7 @@ class PrometheusGoldenTest {
         Thread.sleep(300);
         String text = scrape();
         Map<String, Integer> seen = new HashMap<>();
-        List<String> extraLabels = List.of("device=", "state=", "rule=", "interface=");
+        List<String> extraLabels = List.of("device=", "state=", "rule=", "interface=", "event=", "ulimit=");
         for (String line : text.lines().toList()) {
             Matcher m = SERIES.matcher(line);
             if (!m.find() || !m.group(1).startsWith("nscope_container")) {
