@@ -11,6 +11,13 @@ import dev.nscope.settings.PropertiesCheck;
 import dev.nscope.web.WebConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+import java.io.File;
+import java.nio.file.Path;
 
 /**
  * nscope: without a command, the agent (background scans, {@code /actuator/containers},
@@ -44,6 +51,7 @@ public class NscopeApplication {
             default -> {
             }
         }
+        Path temp = AgentTempDir.use();
         if (cl.mode() == CommandLine.Mode.SCAN || cl.mode() == CommandLine.Mode.BENCH) {
             // no context: the command checks its properties itself, the same way
             System.exit(Cli.run(NscopeApplication.class, cl, System.out, System.err));
@@ -56,11 +64,31 @@ public class NscopeApplication {
             return;
         }
         try {
-            SpringApplication.run(NscopeApplication.class, args);
+            SpringApplication app = new SpringApplication(NscopeApplication.class);
+            app.setDefaultProperties(AgentTempDir.springDefaults(temp));
+            app.run(args);
         } catch (RuntimeException e) {
             // already reported on one line by OneLineFailureReporter
             System.exit(ConfigurationProblem.of(e) != null ? 2 : 1);
         }
+    }
+
+    /**
+     * Tomcat's document root beside its base directory when that is set (the agent's temp directory, see
+     * {@link AgentTempDir}): otherwise Tomcat makes a {@code tomcat-docbase.*} directory of its own under
+     * {@code /tmp} at every start. It stays empty: nscope serves its page from the class path.
+     */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> nscopeDocumentRoot(Environment env) {
+        return factory -> {
+            String base = env.getProperty("server.tomcat.basedir");
+            if (base != null && !base.isBlank()) {
+                File docs = new File(base, "docbase");
+                if (docs.isDirectory() || docs.mkdirs()) {
+                    factory.setDocumentRoot(docs);
+                }
+            }
+        };
     }
 
     /**
