@@ -59,6 +59,12 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
     /** A bcrypt hash as htpasswd, Go's bcrypt and Spring's encoder write it: $2a$, $2b$ or $2y$, cost, 53 characters. */
     static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
 
+    /**
+     * The dearest bcrypt cost taken: 2^14 rounds take about a second of a core; every unknown user costs what
+     * the dearest user costs (see {@link BasicAuthFilter}), so one dear hash would make every request dear.
+     */
+    static final int MAX_BCRYPT_COST = 14;
+
     /** The largest web config, certificate or key file read (thousands of users fit). */
     static final int MAX_FILE = 1 << 20;
     private static final Set<String> TOP = Set.of("tls_server_config", "basic_auth_users", "http_server_config");
@@ -179,10 +185,15 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
                 throw new InvalidConfigurationException(where + ": basic_auth_users." + user
                         + " is not a bcrypt hash ($2y$/$2b$/$2a$…, e.g. from htpasswd -nBC 10 " + user + ")");
             }
-            int cost = Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3));
+            int cost = BasicAuthFilter.cost(hash);
             if (cost < 4 || cost > 31) {
                 throw new InvalidConfigurationException(where + ": basic_auth_users." + user + ": bcrypt cost " + cost
                         + " is out of range (4 to 31)");
+            }
+            if (cost > MAX_BCRYPT_COST) {
+                throw new InvalidConfigurationException(where + ": basic_auth_users." + user + ": bcrypt cost " + cost
+                        + " is above " + MAX_BCRYPT_COST + " (each check of a password, and of every unknown user, would take seconds "
+                        + "of CPU: hash it again, e.g. htpasswd -nBC 10 " + user + ")");
             }
             out.put(user, hash);
         }
