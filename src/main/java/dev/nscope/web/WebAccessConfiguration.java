@@ -59,6 +59,16 @@ public class WebAccessConfiguration {
         return new TlsCustomizer(config);
     }
 
+    /** Paths spelled to mean something else (dot segments, ';', encoded separators) are refused first, auth or not. */
+    @Bean
+    FilterRegistrationBean<Filter> nscopeRequestPaths() {
+        FilterRegistrationBean<Filter> r = new FilterRegistrationBean<>(new RequestPathFilter());
+        r.setName("nscopeRequestPaths");
+        r.addUrlPatterns("/*");
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return r;
+    }
+
     @Bean
     FilterRegistrationBean<Filter> nscopeBasicAuth(WebConfig config) {
         FilterRegistrationBean<Filter> r = new FilterRegistrationBean<>();
@@ -71,7 +81,7 @@ public class WebAccessConfiguration {
         }
         r.setName("nscopeBasicAuth");
         r.addUrlPatterns("/*");
-        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return r;
     }
 
