@@ -4,7 +4,6 @@ import dev.nscope.host.FileBytes;
 import dev.nscope.host.FileTooLargeException;
 import dev.nscope.host.UnsafeFileException;
 import dev.nscope.settings.InvalidConfigurationException;
-import org.springframework.boot.ssl.pem.PemContent;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -18,11 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,29 +134,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         }
         Path certFile = dir.resolve(cert).normalize();
         Path keyFile = dir.resolve(key).normalize();
-        List<X509Certificate> chain;
-        try {
-            chain = PemContent.of(read(certFile)).getCertificates();
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + ": " + why(e));
-        }
-        if (chain == null || chain.isEmpty()) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + " holds no PEM certificate");
-        }
-        PrivateKey pk;
-        try {
-            pk = PemContent.of(read(keyFile)).getPrivateKey();
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile + ": " + why(e));
-        }
-        if (pk == null) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile
-                    + " holds no unencrypted PEM private key");
-        }
-        if (!matches(pk, chain.get(0).getPublicKey())) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile
-                    + " is not the key of the certificate in cert_file " + certFile);
-        }
+        PemPair.read(certFile, keyFile, where);
         Object min = m.getOrDefault("min_version", "TLS12");
         List<String> protocols = switch (String.valueOf(min)) {
             case "TLS12" -> List.of("TLSv1.2", "TLSv1.3");
@@ -213,34 +185,6 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.data(), 0, bytes.length())).toString();
     }
 
-    /** Whether the private key belongs to the public key: a signature made with one verifies with the other. */
-    static boolean matches(PrivateKey key, PublicKey pub) {
-        String alg = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            case "Ed448" -> "Ed448";
-            default -> null;
-        };
-        if (alg == null) {
-            // a key type nscope cannot check here; the TLS handshake will
-            return key.getAlgorithm().equals(pub.getAlgorithm());
-        }
-        try {
-            byte[] probe = "nscope key check".getBytes(StandardCharsets.US_ASCII);
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(pub);
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> mapping(Object o, String where, String what) {
         if (!(o instanceof Map<?, ?> m)) {
@@ -265,7 +209,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         return s;
     }
 
-    private static String why(Throwable e) {
+    static String why(Throwable e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }
