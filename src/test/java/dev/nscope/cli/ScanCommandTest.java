@@ -72,7 +72,10 @@ class ScanCommandTest {
         List<String> args = new ArrayList<>(List.of("scan"));
         args.addAll(List.of(options));
         args.addAll(List.of("--nscope.procfs=" + root.resolve("proc"), "--nscope.sysfs=" + root.resolve("sys"),
-                "--nscope.runtime.docker-root=" + root.resolve("var/lib/docker"), "--nscope.pid1.zombie-grace=0s"));
+                "--nscope.runtime.docker-root=" + root.resolve("var/lib/docker")));
+        if (args.stream().noneMatch(a -> a.startsWith("--nscope.pid1.zombie-grace="))) {
+            args.add("--nscope.pid1.zombie-grace=0s");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Cli.run(Object.class, CommandLine.parse(args.toArray(String[]::new)), new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -134,5 +137,17 @@ class ScanCommandTest {
         JsonNode doc = new ObjectMapper().readTree(scan("--format=json").out());
         assertThat(doc.get("node").get("scanErrors").get("too_large").asLong()).isPositive();
         assertThat(scan().err().lines().findFirst().orElseThrow()).contains("scan error").contains("too_large");
+    }
+
+    /** The capture has zombies (fx-zombies): the second look waits the configured grace, and says so on stderr. */
+    @Test
+    void theZombieGraceWaitIsTheConfiguredOneAndIsSaid() throws Exception {
+        Run r = scan("--no-headers", "--nscope.pid1.zombie-grace=1s");
+        assertThat(r.exit()).isZero();
+        assertThat(r.err().lines().findFirst().orElseThrow()).matches("nscope: \\d+ zombies? seen; looking again in 1\\.2s "
+                + "\\(nscope\\.pid1\\.zombie-grace=1s\\) to judge whether PID 1 reaps them");
+        assertThat(r.out()).doesNotContain("seen; looking again");
+        assertThat(scan("--nscope.pid1.zombie-grace=0s").err()).as("no wait beyond the second look's: nothing said")
+                .doesNotContain("looking again");
     }
 }
