@@ -3,6 +3,7 @@ package dev.nscope.agent;
 import dev.nscope.scan.Scanner;
 import dev.nscope.settings.NscopeProperties;
 import dev.nscope.settings.ScanSettings;
+import dev.nscope.snapshot.AgentWarnings;
 import dev.nscope.snapshot.HistoryStore;
 import dev.nscope.snapshot.ScanService;
 import dev.nscope.snapshot.SnapshotStore;
@@ -31,10 +32,24 @@ public class AgentConfiguration {
         return new SnapshotStore();
     }
 
+    /** The agent's own warnings (an expired certificate, a heap near its limit), added to each snapshot's node.warnings. */
+    @Bean
+    AgentWarnings agentWarnings() {
+        return new AgentWarnings();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnWebApplication
+    HeapWatch heapWatch(AgentWarnings warnings) {
+        HeapWatch w = HeapWatch.start();
+        warnings.add(w);
+        return w;
+    }
+
     @Bean
     @ConditionalOnWebApplication
-    ScanService scanService(Scanner scanner, SnapshotStore store, NscopeProperties properties) {
-        return new ScanService(scanner, store, properties.scanInterval());
+    ScanService scanService(Scanner scanner, SnapshotStore store, NscopeProperties properties, AgentWarnings warnings) {
+        return new ScanService(scanner, store, properties.scanInterval(), warnings);
     }
 
     /** The share of the heap the web page's history may take at most. */

@@ -1,50 +1,30 @@
 package dev.nscope.cli;
 
-import dev.nscope.scan.Scanner;
 import dev.nscope.settings.ConfigurationProblem;
 import dev.nscope.settings.NscopeProperties;
+import dev.nscope.settings.PropertiesCheck;
+import dev.nscope.settings.QuietLogging;
 import dev.nscope.settings.ScanSettings;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.PrintStream;
-import java.util.Map;
 
 /**
- * Runs a one-shot command ({@code scan}, {@code bench}) in a Spring context without a web server, so
- * properties bind exactly as for the agent. Errors are one line on stderr: exit 2 for configuration,
- * 1 for anything else.
+ * Runs a one-shot command ({@code scan}, {@code bench}) without a Spring context: the {@code nscope.*}
+ * properties are bound from the same sources as the agent's ({@link PropertiesCheck}: the command line, the
+ * environment, {@code application.properties}) and checked by the same constraints, and the scanner is made
+ * from them as the agent makes it. No log line is written (stdout is the command's output). Errors are one
+ * line on stderr: exit 2 for configuration, 1 for anything else.
  */
 public final class Cli {
     private Cli() {
     }
 
+    /** @param application the application class; kept for callers of the time the commands ran in a context */
     public static int run(Class<?> application, CommandLine cl, PrintStream out, PrintStream err) {
-        SpringApplicationBuilder b = new SpringApplicationBuilder(application)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                // stdout is the command's output: no log lines there; failures are one line on stderr
-                .properties(Map.of("logging.level.root", "OFF"));
-        ConfigurableApplicationContext ctx;
-        try {
-            ctx = b.run(cl.springArgs().toArray(String[]::new));
-        } catch (RuntimeException e) {
-            if (ConfigurationProblem.of(e) != null) {
-                // a value the properties' constraints refuse: already printed on one line by the failure
-                // reporter (settings.OneLineFailureReporter), as for the agent
-                return 2;
-            }
-            err.println("nscope: " + e);
-            return 1;
-        }
-        try (ctx) {
-            Scanner scanner = ctx.getBean(Scanner.class);
-            NscopeProperties props = ctx.getBean(NscopeProperties.class);
+        try (QuietLogging quiet = QuietLogging.start()) {
+            NscopeProperties props = PropertiesCheck.bind(cl.springArgs().toArray(String[]::new));
             return switch (cl.mode()) {
-                case SCAN -> new ScanCommand(scanner, props.pid1().zombieGrace()).run(cl.format(), out);
+                case SCAN -> new ScanCommand(ScanSettings.scanner(props), props.pid1().zombieGrace()).run(cl, out, err);
                 case BENCH -> new BenchCommand(() -> ScanSettings.scanner(props)).run(cl.passes(), out);
                 default -> throw new IllegalStateException(cl.mode().name());
             };

@@ -1,91 +1,189 @@
 package dev.nscope.cli;
 
+import dev.nscope.container.Runtime;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The command line: {@code nscope [scan [--format=json|table] | bench [--passes=N] | help] [--nscope.x=y …]}.
- * Without a command it runs the agent. Options of the form {@code --a.b=c} are Spring properties and
- * are handed to Spring; a command rejects options it does not know instead of ignoring a typo.
+ * The command line: {@code nscope [scan [options] | bench [--passes=N] | version | help [command]] [--nscope.x=y …]}.
+ * Without a command it runs the agent. Options of the form {@code --a.b=c} are Spring properties and are
+ * handed to Spring; anything else nscope does not know is a usage error (exit 2), never ignored, so a typo
+ * is caught. A value may follow its option after '=' or as the next argument.
+ *
+ * @param mode       what to run
+ * @param format     scan's output
+ * @param passes     bench's passes
+ * @param springArgs the Spring properties given ({@code --nscope.procfs=…}); the agent gets every argument
+ * @param helpFor    with {@link Mode#HELP}: the command whose help is asked for ({@link Mode#AGENT}: the general one)
+ * @param filter     which containers scan prints
+ * @param headers    whether scan's table has its header line
  */
-public record CommandLine(Mode mode, Format format, int passes, List<String> springArgs) {
+public record CommandLine(Mode mode, Format format, int passes, List<String> springArgs, Mode helpFor, ScanFilter filter,
+                          boolean headers) {
 
-    public enum Mode { AGENT, SCAN, BENCH, HELP }
+    public enum Mode { AGENT, SCAN, BENCH, HELP, VERSION }
 
     public enum Format { TABLE, JSON }
 
+    /** The general help; each command's own is {@link Usage#of}. */
+    public static final String USAGE = Usage.GENERAL;
+
     private static final List<String> PROPERTY_PREFIXES = List.of("--nscope.", "--server.", "--management.",
             "--logging.", "--spring.", "--debug", "--trace");
-
-    public static final String USAGE = """
-            usage: nscope                              run the agent (HTTP on port 9810: /actuator/containers, /actuator/prometheus, /actuator/health)
-                   nscope scan [--format=table|json]   scan this host once, print the containers, exit
-                   nscope bench [--passes=N]           time cold and steady scan passes over this host
-                   nscope help                         this text
-            properties (all modes): --nscope.procfs=/proc --nscope.sysfs=/sys --nscope.scan-interval=10s
-                   --nscope.pid1.zombie-grace=5s --nscope.runtime.docker-root=/var/lib/docker … (or NSCOPE_* variables)
-            agent only: --server.address=0.0.0.0 --server.port=9810 --nscope.web.config-file=/etc/nscope/web.yml (TLS, basic auth)
-                   --nscope.web.command-lines=false (true adds process command lines to /actuator/containers/{id})
-            exit status: 0 ok, 2 bad command line or configuration, 1 other failure""";
+    /** Options whose value may come as the next argument. */
+    private static final Set<String> WITH_VALUE = Set.of("--format", "--runtime", "--namespace", "-n", "--container", "--passes");
+    private static final Set<String> SCAN_ONLY = Set.of("--format", "--runtime", "--namespace", "-n", "--container", "--no-headers");
 
     public static CommandLine parse(String[] args) throws UsageException {
-        Mode mode = Mode.AGENT;
+        int at = commandAt(args);
+        Mode mode = at < 0 ? Mode.AGENT : command(args[at]);
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            return help(mode == Mode.HELP ? Mode.AGENT : mode);
+        }
+        if (mode == Mode.HELP) {
+            return help(at + 1 < args.length ? topic(args, at + 1) : Mode.AGENT);
+        }
         Format format = Format.TABLE;
         int passes = 10;
+        String runtime = null;
+        String namespace = null;
+        String container = null;
+        boolean headers = true;
+        boolean version = false;
         List<String> spring = new ArrayList<>();
-        String commandOption = null;
         for (int i = 0; i < args.length; i++) {
+            if (i == at) {
+                continue;
+            }
             String a = args[i];
-            if (a.equals("--help") || a.equals("-h") || a.equals("help")) {
-                return new CommandLine(Mode.HELP, format, passes, List.of());
-            }
             if (!a.startsWith("-")) {
-                if (mode != Mode.AGENT) {
-                    throw new UsageException("unexpected argument '" + a + "'");
+                throw new UsageException("unexpected argument '" + a + "'", mode);
+            }
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (mode == Mode.AGENT && (SCAN_ONLY.contains(name) || name.equals("--passes"))) {
+                String command = name.equals("--passes") ? "bench" : "scan";
+                throw new UsageException(name + " needs a command (nscope " + command + " " + name + "=…)", Mode.AGENT);
+            }
+            if (mode == Mode.SCAN && SCAN_ONLY.contains(name) || mode == Mode.BENCH && name.equals("--passes")) {
+                String value = null;
+                if (WITH_VALUE.contains(name)) {
+                    value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : i + 1 < args.length && i + 1 != at ? args[++i] : null;
+                    if (value == null || value.isEmpty()) {
+                        throw new UsageException(name + " needs a value", mode);
+                    }
+                } else if (a.contains("=")) {
+                    throw new UsageException(name + " takes no value", mode);
                 }
-                mode = switch (a) {
-                    case "scan" -> Mode.SCAN;
-                    case "bench" -> Mode.BENCH;
-                    default -> throw new UsageException("unknown command '" + a + "' (expected scan, bench or help)");
-                };
+                switch (name) {
+                    case "--format" -> format = switch (value) {
+                        case "json" -> Format.JSON;
+                        case "table" -> Format.TABLE;
+                        default -> throw new UsageException("unknown format '" + value + "' (expected json or table)", mode);
+                    };
+                    case "--runtime" -> runtime = once(name, runtime, runtime(value));
+                    case "--namespace", "-n" -> namespace = once("--namespace", namespace, value);
+                    case "--container" -> container = once(name, container, value);
+                    case "--no-headers" -> headers = false;
+                    case "--passes" -> passes = passes(value);
+                    default -> throw new IllegalStateException(name);
+                }
                 continue;
             }
-            if (a.equals("--format") || a.startsWith("--format=")) {
-                commandOption = "--format";
-                String v = a.equals("--format") ? (i + 1 < args.length ? args[++i] : "") : a.substring("--format=".length());
-                format = switch (v) {
-                    case "json" -> Format.JSON;
-                    case "table" -> Format.TABLE;
-                    default -> throw new UsageException("unknown format '" + v + "' (expected json or table)");
-                };
+            if (mode == Mode.AGENT && (a.equals("--version") || a.equals("-V"))) {
+                version = true;
                 continue;
             }
-            if (a.startsWith("--passes=")) {
-                commandOption = "--passes";
-                try {
-                    passes = Integer.parseInt(a.substring("--passes=".length()));
-                } catch (NumberFormatException e) {
-                    passes = -1;
-                }
-                if (passes < 2 || passes > 10_000) {
-                    throw new UsageException("--passes must be a number from 2 to 10000");
-                }
-                continue;
+            if (mode == Mode.AGENT ? !springProperty(a) : PROPERTY_PREFIXES.stream().noneMatch(a::startsWith) || mode == Mode.VERSION) {
+                throw new UsageException("unknown option '" + a + "'" + (mode == Mode.AGENT ? "" : " for " + name(mode)), mode);
             }
             spring.add(a);
         }
-        if (mode == Mode.AGENT && commandOption != null) {
-            throw new UsageException(commandOption + " needs a command (nscope scan " + commandOption + "=…)");
+        if (version) {
+            return new CommandLine(Mode.VERSION, format, passes, List.of(), Mode.AGENT, ScanFilter.ALL, headers);
         }
-        if (mode == Mode.AGENT) {
-            // the agent hands every option to Spring, as any Spring Boot application does
-            return new CommandLine(mode, format, passes, List.of(args));
-        }
-        for (String a : spring) {
-            if (PROPERTY_PREFIXES.stream().noneMatch(a::startsWith)) {
-                throw new UsageException("unknown option '" + a + "' for " + mode.name().toLowerCase());
+        // the agent hands every argument to Spring, as any Spring Boot application does
+        List<String> springArgs = mode == Mode.AGENT ? List.of(args) : List.copyOf(spring);
+        return new CommandLine(mode, format, passes, springArgs, Mode.AGENT, new ScanFilter(runtime, namespace, container), headers);
+    }
+
+    /** The name of a command as typed. */
+    static String name(Mode mode) {
+        return mode.name().toLowerCase();
+    }
+
+    private static CommandLine help(Mode topic) {
+        return new CommandLine(Mode.HELP, Format.TABLE, 10, List.of(), topic, ScanFilter.ALL, true);
+    }
+
+    /** Where the command word is: the first argument that is neither an option nor an option's value; -1 for none. */
+    private static int commandAt(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                return i;
+            }
+            if (WITH_VALUE.contains(a)) {
+                i++;
             }
         }
-        return new CommandLine(mode, format, passes, List.copyOf(spring));
+        return -1;
+    }
+
+    private static Mode command(String word) throws UsageException {
+        return switch (word) {
+            case "scan" -> Mode.SCAN;
+            case "bench" -> Mode.BENCH;
+            case "version" -> Mode.VERSION;
+            case "help" -> Mode.HELP;
+            default -> throw new UsageException("unknown command '" + word + "' (expected scan, bench, version or help)", Mode.AGENT);
+        };
+    }
+
+    /** {@code nscope help <command>}: the command, and nothing after it. */
+    private static Mode topic(String[] args, int i) throws UsageException {
+        if (i + 1 < args.length) {
+            throw new UsageException("unexpected argument '" + args[i + 1] + "'", Mode.HELP);
+        }
+        Mode m = command(args[i]);
+        return m == Mode.HELP ? Mode.AGENT : m;
+    }
+
+    /** What Spring takes from a command line: {@code --name=value}, {@code --debug}, {@code --trace}. */
+    private static boolean springProperty(String a) {
+        int eq = a.indexOf('=');
+        return a.equals("--debug") || a.equals("--trace") || a.startsWith("--") && eq > 2;
+    }
+
+    private static String runtime(String value) throws UsageException {
+        for (Runtime r : Runtime.values()) {
+            if (r.label().equals(value)) {
+                return value;
+            }
+        }
+        throw new UsageException("unknown runtime '" + value + "' (expected " + String.join(", ",
+                Arrays.stream(Runtime.values()).map(Runtime::label).toList()) + ")", Mode.SCAN);
+    }
+
+    private static String once(String option, String before, String value) throws UsageException {
+        if (before != null) {
+            throw new UsageException(option + " is given twice", Mode.SCAN);
+        }
+        return value;
+    }
+
+    private static int passes(String value) throws UsageException {
+        int passes;
+        try {
+            passes = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            passes = -1;
+        }
+        if (passes < 2 || passes > 10_000) {
+            throw new UsageException("--passes must be a number from 2 to 10000", Mode.BENCH);
+        }
+        return passes;
     }
 }

@@ -4,6 +4,7 @@ import dev.nscope.host.ErrorKind;
 import dev.nscope.proc.NamespaceType;
 import dev.nscope.scan.ContainerSnapshot;
 import dev.nscope.scan.ScanSnapshot;
+import dev.nscope.settings.BuildInfo;
 import dev.nscope.snapshot.ScanService;
 import io.prometheus.metrics.model.snapshots.Labels;
 
@@ -13,12 +14,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The agent's own health: scans, their cost and errors, what it saw. */
+/** The agent's own health: which build runs, its scans, their cost and errors, what it saw. */
 final class AgentMetrics {
     private AgentMetrics() {
     }
 
     static List<MetricFamily> collect(ScanSnapshot s, ScanService.Totals totals) {
+        BuildInfo build = BuildInfo.current();
+        MetricFamily info = MetricFamily.info("nscope_build", "The version of nscope and the git revision it was built from (\"unknown\" "
+                + "when built outside a git checkout)").add(Labels.of("version", build.version(), "revision", build.revision()), 1);
         MetricFamily duration = MetricFamily.gauge("nscope_scan_duration_seconds", "Duration of the latest scan")
                 .add(Labels.EMPTY, s.node().scanMillis() / 1000.0);
         MetricFamily last = MetricFamily.gauge("nscope_scan_timestamp_seconds", "When the latest scan finished (Unix time)")
@@ -54,6 +58,6 @@ final class AgentMetrics {
         }
         MetricFamily warnings = MetricFamily.gauge("nscope_warnings", "Things the agent could not read at all at the latest scan (see node.warnings)")
                 .add(Labels.EMPTY, s.node().warnings().size());
-        return List.of(duration, last, scans, scanSeconds, errors, processes, containers, namespaces, warnings);
+        return List.of(info, duration, last, scans, scanSeconds, errors, processes, containers, namespaces, warnings);
     }
 }

@@ -18,4 +18,15 @@ import java.util.Map;
 public record NodeInfo(String hostname, String kernel, NodeFacts facts, CgroupVersion cgroupVersion, Instant scannedAt,
                        long scanMillis, int processes, Namespaces hostNamespaces, Map<ErrorKind, Long> scanErrors,
                        List<String> warnings) {
+
+    /** This node with other scan error counts (the CLI's two looks, summed). */
+    public NodeInfo withScanErrors(Map<ErrorKind, Long> errors) {
+        return new NodeInfo(hostname, kernel, facts, cgroupVersion, scannedAt, scanMillis, processes, hostNamespaces, errors, warnings);
+    }
+
+    /** This node with other warnings (the scanner's, then the agent's own: an expired certificate, a full heap). */
+    public NodeInfo withWarnings(List<String> all) {
+        return new NodeInfo(hostname, kernel, facts, cgroupVersion, scannedAt, scanMillis, processes, hostNamespaces, scanErrors,
+                List.copyOf(all));
+    }
 }

@@ -31,6 +31,7 @@ public class ScanService implements SmartLifecycle {
     private final Scanner scanner;
     private final SnapshotStore store;
     private final Duration interval;
+    private final AgentWarnings agentWarnings;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong successes = new AtomicLong();
     private final EnumMap<ErrorKind, Long> errorTotals = new EnumMap<>(ErrorKind.class);
@@ -41,9 +42,15 @@ public class ScanService implements SmartLifecycle {
     private List<String> loggedWarnings = List.of();
 
     public ScanService(Scanner scanner, SnapshotStore store, Duration interval) {
+        this(scanner, store, interval, new AgentWarnings());
+    }
+
+    /** @param agentWarnings the agent's own warnings, added to each published snapshot's node.warnings */
+    public ScanService(Scanner scanner, SnapshotStore store, Duration interval, AgentWarnings agentWarnings) {
         this.scanner = scanner;
         this.store = store;
         this.interval = interval;
+        this.agentWarnings = agentWarnings;
     }
 
     /** One scan, published; a failure is logged and counted, never thrown. */
@@ -56,7 +63,7 @@ public class ScanService implements SmartLifecycle {
                 scanSeconds += (System.nanoTime() - t0) / 1e9;
             }
             successes.incrementAndGet();
-            store.publish(s);
+            store.publish(agentWarnings.addTo(s));
             lastSuccessNanos = System.nanoTime();
             if (!s.node().warnings().equals(loggedWarnings)) {
                 loggedWarnings = s.node().warnings();

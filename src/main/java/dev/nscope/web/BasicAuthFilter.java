@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * HTTP basic authentication against the web config's {@code basic_auth_users} (bcrypt hashes), for
  * everything the agent serves except {@code /actuator/health} and its sub-paths (probes need no password).
  *
- * <p>As exporter-toolkit does it: an unknown user is checked against a dummy hash of the same cost, so a
- * wrong user name and a wrong password cost the same time; a successful check is remembered under a
+ * <p>An unknown user is checked against a dummy hash of the cost of the dearest user's hash, so an unknown
+ * name costs what the dearest known user's wrong password costs and the time of an answer does not tell
+ * whether a name is a user (users of cheaper hashes answer sooner; the web config refuses costs above
+ * {@link WebConfig#MAX_BCRYPT_COST}, so no hash makes a request dear); a successful check is remembered under a
  * SHA-256 of user, password and hash, so a scraper does not pay a bcrypt per scrape. The open paths are
  * matched on the raw request URI and only when it holds nothing but letters, digits, '-', '_' and '/'
  * (no dots, escapes or ';' parameters), so no spelling of a path can be "health" to this filter and
@@ -43,9 +45,18 @@ public final class BasicAuthFilter extends OncePerRequestFilter {
             throw new IllegalArgumentException("no users");
         }
         this.users = Map.copyOf(users);
-        String any = users.values().iterator().next();
-        int cost = Integer.parseInt(any.substring(any.indexOf('$', 1) + 1, any.indexOf('$', 1) + 3));
+        int cost = users.values().stream().mapToInt(BasicAuthFilter::cost).max().orElseThrow();
         this.dummyHash = BCrypt.hashpw("nscope: no such user", BCrypt.gensalt(cost));
+    }
+
+    /** The cost of a bcrypt hash ({@code $2y$10$…}: 10). */
+    static int cost(String hash) {
+        return Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3));
+    }
+
+    /** The cost of the hash an unknown user is checked against. */
+    int dummyCost() {
+        return cost(dummyHash);
     }
 
     /** Whether the path (after the context path) is served without credentials. */

@@ -2,9 +2,11 @@ package dev.nscope.web;
 
 import dev.nscope.settings.InvalidConfigurationException;
 import dev.nscope.settings.NscopeProperties;
+import dev.nscope.snapshot.AgentWarnings;
 import jakarta.servlet.Filter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.server.ConfigurableWebServerFactory;
 import org.springframework.boot.web.server.Ssl;
@@ -15,13 +17,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
- * Who may read what over HTTP: the web config file ({@code nscope.web.config-file}) turns on TLS (Spring
- * Boot's own {@code server.ssl} with PEM files) and basic authentication for everything but
- * {@code /actuator/health}. The file is read and checked once, when the web server is made, so a bad one
- * stops the agent before it serves anything (one line, exit 2).
+ * Who may read what over HTTP: the web config file ({@code nscope.web.config-file}) turns on TLS (an SSL
+ * bundle of Spring Boot's made from the PEM files, reloaded when they change: {@link ServerCertificate}) and
+ * basic authentication for everything but {@code /actuator/health}. The file is read and checked when the
+ * web server is made (and before, by NscopeApplication), so a bad one stops the agent before it serves
+ * anything (one line, exit 2). Paths spelled to mean something else are refused first ({@link RequestPathFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -53,10 +57,31 @@ public class WebAccessConfiguration {
         return config;
     }
 
+    /**
+     * The served certificate and key as an SSL bundle, kept in step with their files; its warning (an expired
+     * certificate) goes to node.warnings.
+     */
+    @Bean
+    ServerCertificate nscopeServerCertificate(WebConfig config, ObjectProvider<AgentWarnings> warnings) {
+        ServerCertificate c = new ServerCertificate(config, Clock.systemUTC());
+        warnings.ifAvailable(w -> w.add(c));
+        return c;
+    }
+
     /** TLS from the web config, applied after Boot's own customizer has applied the server.* properties. */
     @Bean
     WebServerFactoryCustomizer<ConfigurableWebServerFactory> nscopeTls(WebConfig config) {
         return new TlsCustomizer(config);
+    }
+
+    /** Paths spelled to mean something else (dot segments, ';', encoded separators) are refused first, auth or not. */
+    @Bean
+    FilterRegistrationBean<Filter> nscopeRequestPaths() {
+        FilterRegistrationBean<Filter> r = new FilterRegistrationBean<>(new RequestPathFilter());
+        r.setName("nscopeRequestPaths");
+        r.addUrlPatterns("/*");
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return r;
     }
 
     @Bean
@@ -71,7 +96,7 @@ public class WebAccessConfiguration {
         }
         r.setName("nscopeBasicAuth");
         r.addUrlPatterns("/*");
-        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return r;
     }
 
@@ -88,11 +113,10 @@ public class WebAccessConfiguration {
             if (tls == null) {
                 return;
             }
+            // the bundle carries the certificate, the key and the protocols, and is updated when the files change
             Ssl ssl = new Ssl();
             ssl.setEnabled(true);
-            ssl.setCertificate("file:" + tls.certFile());
-            ssl.setCertificatePrivateKey("file:" + tls.keyFile());
-            ssl.setEnabledProtocols(tls.protocols().toArray(String[]::new));
+            ssl.setBundle(ServerCertificate.BUNDLE);
             factory.setSsl(ssl);
         }
 

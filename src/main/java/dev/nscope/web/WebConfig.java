@@ -4,7 +4,6 @@ import dev.nscope.host.FileBytes;
 import dev.nscope.host.FileTooLargeException;
 import dev.nscope.host.UnsafeFileException;
 import dev.nscope.settings.InvalidConfigurationException;
-import org.springframework.boot.ssl.pem.PemContent;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -18,11 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +52,12 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
 
     /** A bcrypt hash as htpasswd, Go's bcrypt and Spring's encoder write it: $2a$, $2b$ or $2y$, cost, 53 characters. */
     static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
+
+    /**
+     * The dearest bcrypt cost taken: 2^14 rounds take about a second of a core; every unknown user costs what
+     * the dearest user costs (see {@link BasicAuthFilter}), so one dear hash would make every request dear.
+     */
+    static final int MAX_BCRYPT_COST = 14;
 
     /** The largest web config, certificate or key file read (thousands of users fit). */
     static final int MAX_FILE = 1 << 20;
@@ -134,29 +134,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         }
         Path certFile = dir.resolve(cert).normalize();
         Path keyFile = dir.resolve(key).normalize();
-        List<X509Certificate> chain;
-        try {
-            chain = PemContent.of(read(certFile)).getCertificates();
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + ": " + why(e));
-        }
-        if (chain == null || chain.isEmpty()) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.cert_file " + certFile + " holds no PEM certificate");
-        }
-        PrivateKey pk;
-        try {
-            pk = PemContent.of(read(keyFile)).getPrivateKey();
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile + ": " + why(e));
-        }
-        if (pk == null) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile
-                    + " holds no unencrypted PEM private key");
-        }
-        if (!matches(pk, chain.get(0).getPublicKey())) {
-            throw new InvalidConfigurationException(where + ": tls_server_config.key_file " + keyFile
-                    + " is not the key of the certificate in cert_file " + certFile);
-        }
+        PemPair.read(certFile, keyFile, where);
         Object min = m.getOrDefault("min_version", "TLS12");
         List<String> protocols = switch (String.valueOf(min)) {
             case "TLS12" -> List.of("TLSv1.2", "TLSv1.3");
@@ -179,10 +157,15 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
                 throw new InvalidConfigurationException(where + ": basic_auth_users." + user
                         + " is not a bcrypt hash ($2y$/$2b$/$2a$…, e.g. from htpasswd -nBC 10 " + user + ")");
             }
-            int cost = Integer.parseInt(hash.substring(hash.indexOf('$', 1) + 1, hash.indexOf('$', 1) + 3));
+            int cost = BasicAuthFilter.cost(hash);
             if (cost < 4 || cost > 31) {
                 throw new InvalidConfigurationException(where + ": basic_auth_users." + user + ": bcrypt cost " + cost
                         + " is out of range (4 to 31)");
+            }
+            if (cost > MAX_BCRYPT_COST) {
+                throw new InvalidConfigurationException(where + ": basic_auth_users." + user + ": bcrypt cost " + cost
+                        + " is above " + MAX_BCRYPT_COST + " (each check of a password, and of every unknown user, would take seconds "
+                        + "of CPU: hash it again, e.g. htpasswd -nBC 10 " + user + ")");
             }
             out.put(user, hash);
         }
@@ -200,34 +183,6 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         FileBytes bytes = new FileBytes(4096, MAX_FILE).readNamedFile(file.toString());
         return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.data(), 0, bytes.length())).toString();
-    }
-
-    /** Whether the private key belongs to the public key: a signature made with one verifies with the other. */
-    static boolean matches(PrivateKey key, PublicKey pub) {
-        String alg = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            case "Ed448" -> "Ed448";
-            default -> null;
-        };
-        if (alg == null) {
-            // a key type nscope cannot check here; the TLS handshake will
-            return key.getAlgorithm().equals(pub.getAlgorithm());
-        }
-        try {
-            byte[] probe = "nscope key check".getBytes(StandardCharsets.US_ASCII);
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(pub);
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
     }
 
     @SuppressWarnings("unchecked")
@@ -254,7 +209,7 @@ public record WebConfig(Path file, Tls tls, Map<String, String> users) {
         return s;
     }
 
-    private static String why(Throwable e) {
+    static String why(Throwable e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";
         }

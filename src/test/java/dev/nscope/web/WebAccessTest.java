@@ -177,6 +177,16 @@ class WebAccessTest {
         assertThat(get("/", basic("alice", ALICE_PASSWORD)).statusCode()).isNotEqualTo(401);
     }
 
+    /** The build's facts are served read-only, and, with auth on, only to a user; there is no links index. */
+    @Test
+    void infoNeedsAUserAndThereIsNoIndex() throws Exception {
+        assertThat(get("/actuator/info", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> info = get("/actuator/info", basic("alice", ALICE_PASSWORD));
+        assertThat(info.statusCode()).isEqualTo(200);
+        assertThat(info.body()).contains("\"build\"", "\"version\"");
+        assertThat(get("/actuator", basic("alice", ALICE_PASSWORD)).statusCode()).isEqualTo(404);
+    }
+
     @Test
     void noSpellingOfAPathMakesProtectedContentLookLikeHealth() throws Exception {
         for (String path : List.of("/actuator/health/../containers", "/actuator/health/%2e%2e/containers",

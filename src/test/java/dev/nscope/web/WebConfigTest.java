@@ -77,6 +77,51 @@ class WebConfigTest {
         }
     }
 
+    /** A bcrypt cost above 14 would make every request (an unknown user's too) cost seconds: refused at start, one line. */
+    @Test
+    void aBcryptCostAbove14IsRefused() throws Exception {
+        String hash = BCrypt.hashpw("pw", BCrypt.gensalt(4));
+        assertThat(load("basic_auth_users:\n  alice: '$2y$14$" + hash.substring(7) + "'\n").users()).containsKey("alice");
+        assertThatThrownBy(() -> load("basic_auth_users:\n  alice: '$2y$15$" + hash.substring(7) + "'\n"))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("nscope.web.config-file " + dir.resolve("web.yml") + ": basic_auth_users.alice: bcrypt cost 15 is above 14 "
+                        + "(each check of a password, and of every unknown user, would take seconds of CPU: hash it again, "
+                        + "e.g. htpasswd -nBC 10 alice)");
+    }
+
+    /**
+     * An unknown user costs what the dearest known user's wrong password costs, so timing does not tell names
+     * apart. Before, the dummy hash took the cost of whichever user came first: with users of cost 4 and 11, an
+     * unknown name answered about 100 times sooner than a wrong password of the cost-11 user.
+     */
+    @Test
+    void anUnknownUserCostsWhatTheDearestUserCosts() {
+        java.util.Map<String, String> users = new java.util.LinkedHashMap<>();
+        users.put("cheap", BCrypt.hashpw("pw", BCrypt.gensalt(4)));
+        users.put("dear", BCrypt.hashpw("pw", BCrypt.gensalt(11)));
+        BasicAuthFilter f = new BasicAuthFilter(users);
+        assertThat(f.dummyCost()).isEqualTo(11);
+        long dear = medianNanos(() -> f.authorized(basic("dear", "wrong")));
+        long unknown = medianNanos(() -> f.authorized(basic("nobody", "wrong")));
+        // 2^7 = 128 times apart before; a loaded machine moves each by a few times at most
+        assertThat(unknown).as("unknown %d ms, dear %d ms", unknown / 1_000_000, dear / 1_000_000).isGreaterThan(dear / 8);
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
+    }
+
+    static long medianNanos(Runnable r) {
+        long[] t = new long[5];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            t[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(t);
+        return t[t.length / 2];
+    }
+
     /** A FIFO, a device, a directory or a huge file as the web config: one line at once, not a hang or an endless read. */
     @Test
     void whatIsNotARegularFileOfBoundedSizeIsOneLine() throws Exception {
