@@ -60,6 +60,10 @@ class LiveBlkioTest {
             assertThat(s.io().writeBytes()).isBetween(FOUR_MIB, FOUR_MIB + (1 << 20));
             assertThat(s.io().writeOps()).isBetween(64L, 64L + 256);
             assertThat(s.io().devices()).extracting(ContainerStats.Device::device).containsExactly(device);
+            // and by its name in /dev, as sysfs tells it
+            String devName = Files.readAllLines(sysDev.resolve("uevent")).stream().filter(l -> l.startsWith("DEVNAME="))
+                    .map(l -> "/dev/" + l.substring(8)).findFirst().orElseThrow();
+            assertThat(s.io().devices()).extracting(ContainerStats.Device::name).containsExactly(devName);
             assertThat(s.cpu()).isNull();
             assertThat(s.memory()).isNull();
         } finally {
