@@ -10,15 +10,21 @@ import java.util.List;
 /**
  * The labels of every per-container series: exactly {@code id}, {@code name}, {@code runtime}, and,
  * when known, the Kubernetes {@code namespace}, {@code pod} and {@code container}. Everything else
- * (image, PID 1, cgroup path) is on {@code nscope_container_info}.
+ * (image, PID 1, cgroup path) is on {@code nscope_container_info}, unless {@code nscope.metrics.extra-labels}
+ * asks for some of it on every series too ({@code image}, {@code cgroup_path}, {@code pod_uid}: what
+ * queries ported from cAdvisor select on, such as the kubernetes-mixin's {@code image!=""}).
  */
 final class ContainerLabels {
     private ContainerLabels() {
     }
 
     static Labels of(ContainerSnapshot c) {
-        List<String> names = new ArrayList<>(6);
-        List<String> values = new ArrayList<>(6);
+        return of(c, List.of());
+    }
+
+    static Labels of(ContainerSnapshot c, List<String> extras) {
+        List<String> names = new ArrayList<>(6 + extras.size());
+        List<String> values = new ArrayList<>(6 + extras.size());
         names.add("id");
         values.add(c.id());
         names.add("name");
@@ -31,7 +37,25 @@ final class ContainerLabels {
             addIfKnown(names, values, "pod", k.podName());
             addIfKnown(names, values, "container", k.container());
         }
+        for (String e : extras) {
+            names.add(e);
+            values.add(orEmpty(extra(c, e)));
+        }
         return Labels.of(names, values);
+    }
+
+    /** The value of an extra label; null when unknown. */
+    static String extra(ContainerSnapshot c, String name) {
+        return switch (name) {
+            case "image" -> c.image();
+            case "cgroup_path" -> c.cgroupPath();
+            case "pod_uid" -> c.kubernetes() == null ? null : c.kubernetes().podUid();
+            default -> throw new IllegalArgumentException("no extra label " + name);
+        };
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static void addIfKnown(List<String> names, List<String> values, String name, String value) {

@@ -102,7 +102,7 @@ final class ContainerMetrics {
                 "A container's identity (value 1): image, PID 1, init kind, cgroup path");
         s.add(new Spec(info, (l, c, cache) -> {
             List<String> values = infoValues(c);
-            info.add(cache.derived(c, "info\0" + String.join("\0", values), () -> l.merge(Labels.of(INFO_NAMES, values))), 1);
+            info.add(cache.derived(c, "info\0" + String.join("\0", values), () -> l.merge(infoLabels(values, cache.extras()))), 1);
         }));
         ResourceFamilies.add(s);
         TrafficFamilies.add(s);
@@ -133,6 +133,22 @@ final class ContainerMetrics {
         List<T> copy = new ArrayList<>(items);
         copy.sort(order);
         return copy;
+    }
+
+    /** The info series' own labels, less those every series carries already ({@code nscope.metrics.extra-labels}). */
+    private static Labels infoLabels(List<String> values, List<String> extras) {
+        if (extras.isEmpty()) {
+            return Labels.of(INFO_NAMES, values);
+        }
+        List<String> names = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < INFO_NAMES.size(); i++) {
+            if (!extras.contains(INFO_NAMES.get(i))) {
+                names.add(INFO_NAMES.get(i));
+                kept.add(values.get(i));
+            }
+        }
+        return Labels.of(names, kept);
     }
 
     /** The values of the info series' own labels, in the order of {@link #INFO_NAMES}; "" where unknown. */

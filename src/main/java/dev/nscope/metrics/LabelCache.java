@@ -5,6 +5,7 @@ import dev.nscope.scan.KubernetesRef;
 import io.prometheus.metrics.model.snapshots.Labels;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -24,11 +25,27 @@ final class LabelCache {
      * PID 1 that keeps exec'ing new programs) the container's set starts again rather than grow.
      */
     static final int MAX_DERIVED = 256;
+    private final List<String> extras;
     private Map<String, Entry> current = new HashMap<>();
     private Map<String, Entry> previous = new HashMap<>();
 
     /** A container's base labels, and the label sets made from them, by what was added. */
-    private record Entry(String name, String runtime, KubernetesRef kubernetes, Labels base, Map<String, Labels> derived) {
+    private record Entry(String name, String runtime, KubernetesRef kubernetes, List<String> extraValues, Labels base,
+                         Map<String, Labels> derived) {
+    }
+
+    LabelCache() {
+        this(List.of());
+    }
+
+    /** @param extras the extra labels of every series ({@code nscope.metrics.extra-labels}) */
+    LabelCache(List<String> extras) {
+        this.extras = List.copyOf(extras);
+    }
+
+    /** The extra labels every series carries. */
+    List<String> extras() {
+        return extras;
     }
 
     /** Starts a snapshot: entries not asked for since the last call are forgotten. */
@@ -59,6 +76,17 @@ final class LabelCache {
         return l;
     }
 
+    private List<String> extraValues(ContainerSnapshot c) {
+        if (extras.isEmpty()) {
+            return List.of();
+        }
+        List<String> v = new java.util.ArrayList<>(extras.size());
+        for (String e : extras) {
+            v.add(ContainerLabels.extra(c, e));
+        }
+        return v;
+    }
+
     private Entry entry(ContainerSnapshot c) {
         Entry e = current.get(c.id());
         if (e != null) {
@@ -66,9 +94,10 @@ final class LabelCache {
         }
         e = previous.get(c.id());
         String runtime = c.runtime().label();
+        List<String> extraValues = extraValues(c);
         if (e == null || !Objects.equals(e.name(), c.name()) || !e.runtime().equals(runtime)
-                || !Objects.equals(e.kubernetes(), c.kubernetes())) {
-            e = new Entry(c.name(), runtime, c.kubernetes(), ContainerLabels.of(c), new HashMap<>());
+                || !Objects.equals(e.kubernetes(), c.kubernetes()) || !Objects.equals(e.extraValues(), extraValues)) {
+            e = new Entry(c.name(), runtime, c.kubernetes(), extraValues, ContainerLabels.of(c, extras), new HashMap<>());
         }
         current.put(c.id(), e);
         return e;

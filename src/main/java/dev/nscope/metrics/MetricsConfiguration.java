@@ -1,5 +1,6 @@
 package dev.nscope.metrics;
 
+import dev.nscope.settings.NscopeProperties;
 import dev.nscope.snapshot.ScanService;
 import dev.nscope.snapshot.SnapshotStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -19,8 +20,9 @@ public class MetricsConfiguration {
 
     /** The registry is an auto-configured bean, created after this configuration is read: ask for it lazily. */
     @Bean
-    SnapshotCollector snapshotCollector(SnapshotStore store, ScanService service, ObjectProvider<PrometheusRegistry> registry) {
-        SnapshotCollector c = new SnapshotCollector(store, service);
+    SnapshotCollector snapshotCollector(SnapshotStore store, ScanService service, ObjectProvider<PrometheusRegistry> registry,
+                                        NscopeProperties properties) {
+        SnapshotCollector c = new SnapshotCollector(store, service, properties.metrics().extraLabels());
         registry.ifAvailable(r -> r.register(c));
         store.onPublish(c::prepare);
         return c;

@@ -36,7 +36,7 @@ public class SnapshotCollector implements MultiCollector {
     private final ScanService service;
     private volatile Cached cached;
     /** Label sets kept from one snapshot's families to the next; used under this object's lock. */
-    private final LabelCache labels = new LabelCache();
+    private final LabelCache labels;
     /** The size of the last container families written, to size the next buffer right the first time. */
     private volatile int lastLength;
     /** Each label set's bytes as written last, for the next write (see {@link TextExposition}); guarded by itself. */
@@ -61,8 +61,14 @@ public class SnapshotCollector implements MultiCollector {
     }
 
     public SnapshotCollector(SnapshotStore store, ScanService service) {
+        this(store, service, java.util.List.of());
+    }
+
+    /** @param extraLabels labels every per-container series carries besides its own ({@code nscope.metrics.extra-labels}) */
+    public SnapshotCollector(SnapshotStore store, ScanService service, java.util.List<String> extraLabels) {
         this.store = store;
         this.service = service;
+        this.labels = new LabelCache(extraLabels);
     }
 
     /** Runs {@code scrape} with this collector adding nothing, on this thread only. */

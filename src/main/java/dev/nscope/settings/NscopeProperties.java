@@ -37,6 +37,7 @@ import java.util.Set;
  * @param rules        which finding rules run, and when the resource rules fire
  * @param history      the short per-container history the web page charts
  * @param web          who may read what over HTTP
+ * @param metrics      what the per-container series carry
  */
 @ConfigurationProperties("nscope")
 @Validated
@@ -53,7 +54,23 @@ public record NscopeProperties(
         @Valid @DefaultValue RuntimeState runtime,
         @Valid @DefaultValue Rules rules,
         @Valid @DefaultValue History history,
-        @Valid @DefaultValue Web web) {
+        @Valid @DefaultValue Web web,
+        @Valid @DefaultValue Metrics metrics) {
+
+    /**
+     * What the per-container series carry besides id, name, runtime and the Kubernetes names.
+     *
+     * @param extraLabels labels added to every per-container series, for queries ported from cAdvisor: image,
+     *                    cgroup_path, pod_uid; none by default (each multiplies nothing, but lengthens every series)
+     */
+    public record Metrics(List<@jakarta.validation.constraints.Pattern(regexp = "image|cgroup_path|pod_uid", message = EXTRA)
+            String> extraLabels) {
+        static final String EXTRA = "nscope.metrics.extra-labels: unknown label '${validatedValue}' (known: image, cgroup_path, pod_uid)";
+
+        public Metrics {
+            extraLabels = extraLabels == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(extraLabels));
+        }
+    }
 
     /** The checks made only once the basic ones passed. */
     public interface Ranges {

@@ -61,4 +61,17 @@ class ContainerMetricsTest {
         assertThat(bare.contains("pod")).isFalse();
         assertThat(bare.size()).isEqualTo(3);
     }
+
+    /** nscope.metrics.extra-labels=image: every per-container series carries the image, the info series once. */
+    @Test
+    void extraLabelsOnEverySeries() {
+        ContainerStats stats = new ContainerStats(new ContainerStats.Cpu(1.0, null, null, null, null, null, null),
+                null, null, null, null, null);
+        List<MetricFamily> fs = ContainerMetrics.collect(List.of(container(stats, null)), new LabelCache(List.of("image")));
+        assertThat(text(family(fs, "nscope_container_cpu_usage_seconds"))).contains("image=\"img:1\"");
+        String info = text(family(fs, "nscope_container"));
+        assertThat(info.split("image=", -1)).as(info).hasSize(2);
+        assertThat(text(family(ContainerMetrics.collect(List.of(container(stats, null))), "nscope_container_cpu_usage_seconds")))
+                .doesNotContain("image=");
+    }
 }

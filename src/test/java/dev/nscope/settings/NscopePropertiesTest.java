@@ -53,7 +53,21 @@ class NscopePropertiesTest {
             assertThat(p.history().points()).isEqualTo(120);
             assertThat(p.web().commandLines()).isFalse();
             assertThat(p.web().configFile()).isNull();
+            assertThat(p.rules().fdsNearLimit()).isEqualTo(0.9);
+            assertThat(p.rules().pressure()).isEqualTo(25.0);
+            assertThat(p.metrics().extraLabels()).isEmpty();
         });
+    }
+
+    @Test
+    void extraLabelsAreOnesThatExistAndTheNewThresholdsAreInRange() {
+        assertThat(problem("nscope.metrics.extra-labels=image,pod_uid")).isNull();
+        assertThat(problem("nscope.metrics.extra-labels=image,secret"))
+                .isEqualTo("nscope.metrics.extra-labels: unknown label 'secret' (known: image, cgroup_path, pod_uid)");
+        assertThat(problem("nscope.rules.fds-near-limit=1.5"))
+                .isEqualTo("nscope.rules.fds-near-limit must be a share in (0, 1] (got 1.5)");
+        assertThat(problem("nscope.rules.pressure=0"))
+                .isEqualTo("nscope.rules.pressure must be a percentage in (0, 100] (got 0.0)");
     }
 
     @Test
