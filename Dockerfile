@@ -1,17 +1,24 @@
 # The nscope agent image: a JRE, the application jar split into layers, a CDS archive, and `java`
 # itself as PID 1.
 #
-#   ./mvnw -DskipTests package && docker build -t nscope:0.1.0 .
+#   ./mvnw -DskipTests package && docker build -t nscope:0.1.0 \
+#     --build-arg VERSION=0.1.0 --build-arg REVISION=$(git rev-parse HEAD) .
 #
-# This image is not built by the project's CI: its machines reach no image registry, so the base image
-# cannot be pulled there. What can be checked without it is: ImageEntrypointIT (mvn verify) extracts
-# target/nscope.jar with the RUN lines below, makes the CDS archive as below, starts the agent with
-# this ENTRYPOINT's exact JVM flags (parsed from this file), and checks it serves health and exits
-# within 3 s of SIGTERM; DaemonSetEquivalentTest runs the agent with the same JVM flags the way the
-# Helm chart's DaemonSet does.
+# JRE_IMAGE is any Java 17 runtime image with `java` on the PATH: the published eclipse-temurin:17-jre
+# by default (java in /opt/java/openjdk), or, where no registry is reachable, the Debian bookworm base
+# with openjdk-17-jre-headless that tools/build-image.sh makes with mmdebstrap (java in
+# /usr/lib/jvm/java-17-openjdk-<arch>); nothing below names a JRE path. tools/build-image.sh builds this
+# file as nscope:dev on the project's machines, and ImageRunIT runs that image as the DaemonSet runs it.
+# Several architectures, labels, and the build without a registry: docs/image.md.
+# ImageEntrypointIT (mvn verify) also checks these steps without an image: it extracts
+# target/nscope.jar with the RUN lines below, makes the CDS archive as below, and starts the agent with
+# this ENTRYPOINT's exact JVM flags (parsed from this file); DaemonSetEquivalentTest runs the agent with
+# the same JVM flags the way the Helm chart's DaemonSet does.
 ARG JRE_IMAGE=eclipse-temurin:17-jre
 
 FROM ${JRE_IMAGE} AS builder
+# for tools/build-image.sh, which removes the stages of earlier builds
+LABEL dev.nscope.stage=builder
 WORKDIR /builder
 COPY target/nscope.jar nscope.jar
 # dependencies/, spring-boot-loader/, snapshot-dependencies/, application/: nscope.jar and lib/*.jar,
@@ -30,6 +37,18 @@ COPY --from=builder /builder/extracted/application/ ./
 # classes read-only. -Xmx and the GC are fixed here so the archive's compressed-oops mode is the
 # one a small container runs with, whatever the build machine's memory.
 RUN java -XX:ArchiveClassesAtExit=nscope.jsa -Xmx128m -XX:+UseSerialGC -Dspring.context.exit=onRefresh -jar nscope.jar
+
+# OCI annotations (https://github.com/opencontainers/image-spec/blob/main/annotations.md); VERSION and
+# REVISION are given by the build (tools/build-image.sh: the jar's version and the checkout's commit)
+ARG SOURCE=https://github.com/nscope/nscope
+ARG VERSION=unknown
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title=nscope \
+      org.opencontainers.image.description="Node agent: containers as processes with their own namespaces, kept in check by cgroups" \
+      org.opencontainers.image.source=$SOURCE \
+      org.opencontainers.image.version=$VERSION \
+      org.opencontainers.image.revision=$REVISION \
+      org.opencontainers.image.licenses=Apache-2.0
 
 # root, for the capabilities the chart adds (SYS_PTRACE, DAC_READ_SEARCH): a non-root process gets
 # none of them effective (see helm/nscope/README.md)

@@ -123,9 +123,25 @@ final class DaemonSetRun implements AutoCloseable {
             sh.append("echo $$ > ").append(child.resolve("cgroup.procs")).append('\n');
         }
 
-        // readOnlyRootFilesystem, with the emptyDir at /tmp
+        // readOnlyRootFilesystem, with the emptyDir at /tmp. What the agent needs from below /tmp (a checkout
+        // there: its classes and this run's directory; a class path entry there) would be hidden by it: each
+        // such directory is held open from the start, and bound back at its own path once the tmpfs is there.
+        List<Path> underTmp = underTmp(dir);
+        if (underTmp.size() > 6) {
+            throw new IOException("more directories under /tmp to keep than the shell has descriptors: " + underTmp);
+        }
+        StringBuilder hold = new StringBuilder();
+        for (int k = 0; k < underTmp.size(); k++) {
+            hold.append("exec ").append(3 + k).append("<'").append(underTmp.get(k)).append("'\n");
+        }
+        sh.insert("set -e\n".length(), hold);
         sh.append("mount -o remount,bind,ro /\n");
         sh.append("mount -t tmpfs -o size=16m nscope-tmp /tmp\n");
+        for (int k = 0; k < underTmp.size(); k++) {
+            // --no-canonicalize: the kernel follows /proc/self/fd/N to the directory held open, not to its name
+            sh.append("mkdir -p '").append(underTmp.get(k)).append("'\nmount --no-canonicalize --rbind /proc/self/fd/")
+                    .append(3 + k).append(" '").append(underTmp.get(k)).append("'\nexec ").append(3 + k).append("<&-\n");
+        }
 
         String caps = "-all" + capabilities.stream().map(n -> ",+" + n.toLowerCase()).collect(Collectors.joining());
         int port = freePort();
@@ -249,6 +265,22 @@ final class DaemonSetRun implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    /**
+     * The directories right below /tmp that hold what the agent's run needs: the working directory (the
+     * checkout), {@code dir}, the class path and the JDK. Empty when none of them is under /tmp.
+     */
+    static List<Path> underTmp(Path dir) {
+        Path tmp = Path.of("/tmp");
+        List<Path> needed = new ArrayList<>(List.of(Path.of("").toAbsolutePath(), dir, Path.of(System.getProperty("java.home"))));
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                needed.add(Path.of(e).toAbsolutePath());
+            }
+        }
+        return needed.stream().map(Path::normalize).filter(p -> p.startsWith(tmp) && p.getNameCount() > 1)
+                .map(p -> tmp.resolve(p.getName(1))).distinct().sorted().toList();
     }
 
     static Path hierarchyDir(String controllers) {

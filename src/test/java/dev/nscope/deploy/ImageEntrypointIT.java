@@ -31,7 +31,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The image without building it (no base image can be pulled here): {@code target/nscope.jar} goes
+ * The image's steps without Docker ({@link ImageRunIT} runs the built image where there is one):
+ * {@code target/nscope.jar} goes
  * through the Dockerfile's own RUN lines (layer extraction, the CDS training run) into a directory laid
  * out as its COPY lines say, and is started with the ENTRYPOINT exactly as written, flags parsed from
  * the Dockerfile. It must start, map its CDS archive, answer health, be judged by nscope's own PID-1
