@@ -70,4 +70,52 @@ class ProcStatusTest {
             assertThatThrownBy(() -> ProcStatus.parse(b, b.length)).as(bad).isInstanceOf(MalformedFileException.class);
         }
     }
+
+    @Test
+    void aDefaultDockerContainerHasTheRuntimesFourteenCapabilitiesAndOneSeccompFilter() throws IOException {
+        ProcStatus s = read(ProcMountinfoTest.DIR.resolve("docker-default.status"));
+        assertThat(s.capEff()).isEqualTo(0xa80425fbL);
+        ProcStatus.Security sec = s.security();
+        assertThat(sec.capPrm()).isEqualTo(0xa80425fbL);
+        assertThat(sec.capBnd()).isEqualTo(0xa80425fbL);
+        assertThat(sec.capAmb()).isZero();
+        assertThat(sec.euid()).isZero();
+        assertThat(sec.egid()).isZero();
+        assertThat(sec.noNewPrivs()).isZero();
+        assertThat(sec.seccomp()).isEqualTo(2);
+        assertThat(sec.seccompFilters()).isEqualTo(1);
+    }
+
+    @Test
+    void aConfinedContainerRunsAsUid1000WithNoCapabilitiesAndNoNewPrivileges() throws IOException {
+        ProcStatus s = read(ProcMountinfoTest.DIR.resolve("docker-confined.status"));
+        assertThat(s.uid()).isEqualTo(1000);
+        assertThat(s.capEff()).isZero();
+        assertThat(s.security().euid()).isEqualTo(1000);
+        assertThat(s.security().egid()).isEqualTo(1000);
+        assertThat(s.security().capBnd()).isZero();
+        assertThat(s.security().noNewPrivs()).isEqualTo(1);
+    }
+
+    @Test
+    void aRemappedUserNamespacesRootShowsItsHostUid() throws IOException {
+        ProcStatus s = read(ProcMountinfoTest.DIR.resolve("userns-remapped.status"));
+        assertThat(s.uid()).as("the reader's view: the host's").isEqualTo(100000);
+        assertThat(s.security().euid()).isEqualTo(100000);
+        assertThat(s.capEff()).as("every capability, in its own namespace").isEqualTo(0x1ffffffffffL);
+        assertThat(s.security().seccomp()).isZero();
+    }
+
+    @Test
+    void linesAnOlderKernelDoesNotWriteAreUnknownNotZero() throws MalformedFileException {
+        byte[] b = "Tgid:\t9\nPPid:\t1\nUid:\t4294967294\t4294967294\t0\t0\nSigBlk:\t0\nCapEff:\t0000000000000000\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        ProcStatus s = ProcStatus.parse(b, b.length);
+        assertThat(s.uid()).as("uids are 32 bits unsigned").isEqualTo(4294967294L);
+        assertThat(s.security().noNewPrivs()).isEqualTo(-1);
+        assertThat(s.security().seccomp()).isEqualTo(-1);
+        assertThat(s.security().seccompFilters()).isEqualTo(-1);
+        assertThat(s.security().capAmb()).isEqualTo(-1);
+        assertThat(s.security().egid()).isEqualTo(-1);
+    }
 }
