@@ -14,6 +14,15 @@ public final class Cost {
         return tm.getCurrentThreadAllocatedBytes() - a0;
     }
 
+    /** The least any of {@code runs} runs allocated: the steady cost, without a run the JIT had not compiled yet. */
+    public static long leastAllocated(int runs, Runnable r) {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            least = Math.min(least, allocated(r));
+        }
+        return least;
+    }
+
     public static long bestNanos(int runs, Runnable r) {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < runs; i++) {

@@ -355,7 +355,11 @@ class WebPageBrowserTest {
         // the others have namespaces of their own
         assertThat(browser.all("[data-group='alone'] li[data-container-name]")).extracting(e -> e.getAttribute("data-container-name"))
                 .contains("ui-sleep", "ui-burner", sandboxId());
-        // the legend stands under the graph, and every node is drawn in the colour its legend entry shows
+        // the legend stands under the graph, and every node is drawn in the colour its legend entry shows; ui-sleep is red
+        // once its SIGTERM finding is confirmed (three looks), which a run that opens the map first may not have seen yet
+        browser.until(d -> "container: critical".equals(browser.js(
+                "const s = echarts.getInstanceByDom(document.getElementById('map-chart')).getOption().series[0];"
+                        + "const n = s.data.find(n => n.name === 'ui-sleep'); return n ? s.categories[n.category].name : null;")), 30);
         @SuppressWarnings("unchecked")
         Map<String, Object> legend = (Map<String, Object>) browser.js(
                 "const o = echarts.getInstanceByDom(document.getElementById('map-chart')).getOption();"
