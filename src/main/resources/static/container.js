@@ -1,5 +1,6 @@
-// One container: identity, cgroup, namespaces, PID 1 with its findings (evidence and fix), the process
-// tree, and live charts of CPU, memory, IO and pids from the agent's short history.
+// One container: identity, cgroup, namespaces, PID 1 with its findings (evidence and fix), what it can
+// reach (isolation), the process tree, and live charts of CPU, memory, IO and pids from the agent's short history.
+import {isolationPanel} from './isolation.js';
 import {badge, bytes, clear, displayName, el, getJson, millis, num, podLabel, RULES} from './util.js';
 
 const CHARTS = [
@@ -32,6 +33,7 @@ export function createContainerView(root, getDoc) {
       identity: el('div', {id: 'identity'}),
       namespaces: el('div', {id: 'namespaces'}),
       pid1: el('div', {id: 'pid1'}),
+      isolation: el('div', {id: 'isolation'}),
       findings: el('div', {id: 'other-findings'}),
       tree: el('div', {id: 'process-tree'}),
     };
@@ -46,6 +48,7 @@ export function createContainerView(root, getDoc) {
         el('div', {class: 'cards two'},
             el('div', {class: 'card'}, el('h3', {}, 'PID 1'), parts.pid1),
             el('div', {class: 'card'}, el('h3', {}, 'Process tree'), parts.tree)),
+        el('div', {class: 'card'}, el('h3', {}, 'Isolation'), parts.isolation),
         el('div', {class: 'card'}, el('h3', {}, 'Other findings'), parts.findings),
         el('div', {class: 'charts'}, chartEls));
     for (const c of CHARTS) {
@@ -78,6 +81,7 @@ export function createContainerView(root, getDoc) {
     identity(c);
     namespaces(c);
     pid1(c);
+    isolation(c);
     const others = c.findings.filter((f) => !f.rule.startsWith('pid1-'));
     clear(parts.findings, others.length ? others.map(finding) : el('p', {class: 'muted'}, 'None.'));
     clear(parts.tree, processTree(c.processList || []));
@@ -126,6 +130,15 @@ export function createContainerView(root, getDoc) {
           ['live children', p.children]])
           : el('p', {class: 'muted'}, 'No PID 1 of its own: the container shares the host\'s pid namespace (or another one).'),
         mine.length ? mine.map(finding) : el('p', {class: 'ok', id: 'pid1-ok'}, p ? 'No PID-1 findings.' : ''));
+  }
+
+  // the panel is rebuilt only when the isolation changed (it rarely does), so a selection or a copy survives the polls
+  let shownIsolation = null;
+  function isolation(c) {
+    const key = JSON.stringify(c.isolation ?? null);
+    if (key === shownIsolation && parts.isolation.firstChild) return;
+    shownIsolation = key;
+    clear(parts.isolation, isolationPanel(c.isolation));
   }
 
   function finding(f) {

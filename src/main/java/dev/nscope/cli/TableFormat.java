@@ -19,7 +19,10 @@ public final class TableFormat {
     private TableFormat() {
     }
 
-    static final String[] HEADER = {"ID", "RUNTIME", "NAME", "POD", "PID1", "PROCS", "HOST-NS", "FINDINGS"};
+    static final String[] HEADER = {"ID", "RUNTIME", "NAME", "POD", "PID1", "PROCS", "HOST-NS", "REACH", "FINDINGS"};
+    /** The isolation rules as the REACH column marks them, most severe first. */
+    private static final String[][] REACH = {{"privileged", "privileged"}, {"runtime-socket-mounted", "socket"},
+            {"host-path-mounted", "host-path"}, {"dangerous-capabilities", "caps"}, {"seccomp-unconfined", "no-seccomp"}};
     /** The most characters a cell shows; a longer one ends in "…". */
     static final int MAX_CELL = 128;
 
@@ -39,6 +42,7 @@ public final class TableFormat {
                     c.pid1() == null ? "-" : c.pid1().hostPid() + " " + cell(c.pid1().comm()),
                     String.valueOf(c.processes().total()),
                     shared(c.namespaces(), host),
+                    reach(c),
                     c.findings().isEmpty() ? "-" : String.valueOf(c.findings().size())});
         }
         int[] w = new int[HEADER.length];
@@ -58,6 +62,17 @@ public final class TableFormat {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** The isolation findings of a container as short marks ({@code privileged,socket}), or "-". */
+    static String reach(ContainerSnapshot c) {
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : REACH) {
+            if (c.findings().stream().anyMatch(f -> f.rule().equals(r[0]))) {
+                sb.append(sb.isEmpty() ? "" : ",").append(r[1]);
+            }
+        }
+        return sb.isEmpty() ? "-" : sb.toString();
     }
 
     /**

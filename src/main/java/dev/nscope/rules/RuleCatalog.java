@@ -54,11 +54,23 @@ public final class RuleCatalog {
     public static final RuleSpec PRESSURE_STALLED = new RuleSpec("pressure-stalled", WARNING, "stalled",
             "Tasks wait for the resource named in the evidence: give it more CPU, memory or IO, or lower its load.");
 
+    public static final RuleSpec PRIVILEGED = new RuleSpec("privileged", CRITICAL, "privileged",
+            "Drop --privileged / securityContext.privileged: true and grant only the capabilities and devices it needs.");
+    public static final RuleSpec DANGEROUS_CAPABILITIES = new RuleSpec("dangerous-capabilities", WARNING, "dangerous capabilities",
+            "Drop the capabilities beyond the runtime's default (--cap-drop, securityContext.capabilities.drop) unless the workload needs them.");
+    public static final RuleSpec SECCOMP_UNCONFINED = new RuleSpec("seccomp-unconfined", WARNING, "no seccomp",
+            "Run it under the runtime's default seccomp profile (securityContext.seccompProfile.type: RuntimeDefault).");
+    public static final RuleSpec RUNTIME_SOCKET_MOUNTED = new RuleSpec("runtime-socket-mounted", CRITICAL, "runtime socket",
+            "Remove the runtime socket mount: whoever reaches it is root on the node.");
+    public static final RuleSpec HOST_PATH_MOUNTED = new RuleSpec("host-path-mounted", WARNING, "host path",
+            "Mount only the host directory it needs, read-only where it can, or use a volume.");
+
     /** Every rule, in the order the docs list them. */
     public static final List<RuleSpec> SPECS = List.of(PID1_SIGTERM_DROPPED, PID1_ZOMBIES_NOT_REAPED,
             PID1_SIGNALS_NOT_FORWARDED, HOST_PID_NAMESPACE, HOST_NETWORK_NAMESPACE, HOST_IPC_NAMESPACE,
             HOST_UTS_NAMESPACE, HOST_MOUNT_NAMESPACE, HOST_USER_NAMESPACE, MEMORY_NEAR_LIMIT, PIDS_NEAR_LIMIT,
-            OOM_KILLED, CPU_THROTTLED, FDS_NEAR_LIMIT, MEMORY_HIGH_THROTTLED, PRESSURE_STALLED);
+            OOM_KILLED, CPU_THROTTLED, FDS_NEAR_LIMIT, MEMORY_HIGH_THROTTLED, PRESSURE_STALLED, PRIVILEGED,
+            DANGEROUS_CAPABILITIES, SECCOMP_UNCONFINED, RUNTIME_SOCKET_MOUNTED, HOST_PATH_MOUNTED);
 
     /** The ids of {@link #SPECS}. */
     public static final List<String> ALL = SPECS.stream().map(RuleSpec::id).toList();

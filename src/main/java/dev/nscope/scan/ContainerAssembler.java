@@ -9,6 +9,8 @@ import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.HostNamespaceRule;
 import dev.nscope.container.NamespaceFacts;
 import dev.nscope.container.ProcessGroup;
+import dev.nscope.isolation.IsolationFacts;
+import dev.nscope.isolation.IsolationRules;
 import dev.nscope.pid1.Pid1Analyzer;
 import dev.nscope.pid1.Pid1Facts;
 import dev.nscope.pid1.Pid1Reader;
@@ -23,7 +25,8 @@ import java.util.Set;
 
 /**
  * Turns one group of processes into a {@link ContainerSnapshot}: identity and metadata, PID 1 and its
- * health, process counts, cgroup figures, and the findings of the PID-1, namespace and resource rules.
+ * health, what it can reach ({@link ContainerIsolation}), process counts, cgroup figures, and the findings of
+ * the PID-1, namespace, resource and isolation rules.
  * It reads this pass's files and takes from {@link PassMemory} what that allows; it keeps no state of
  * its own but the PID-1 analyzer's looks.
  */
@@ -35,9 +38,12 @@ final class ContainerAssembler {
     private final List<FindingRule<ResourceFacts>> resourceRules;
     private final Pid1Reader pid1Reader;
     private final Pid1Analyzer<ContainerKey> pid1Analyzer;
+    private final ContainerIsolation isolation;
+    private final List<FindingRule<IsolationFacts>> isolationRules;
     private final boolean commandLines;
 
-    ContainerAssembler(ProcessTable table, ContainerFigures figures, Pid1Reader pid1Reader, ScanOptions options) {
+    ContainerAssembler(ProcessTable table, ContainerFigures figures, Pid1Reader pid1Reader, ContainerIsolation isolation,
+                       ScanOptions options) {
         Set<String> disabledRules = options.disabledRules();
         this.table = table;
         this.figures = figures;
@@ -47,6 +53,8 @@ final class ContainerAssembler {
         this.pid1Analyzer = new Pid1Analyzer<>(options.zombieGrace(), disabledRules);
         this.namespaceRules = HostNamespaceRule.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
         this.resourceRules = ResourceRules.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
+        this.isolation = isolation;
+        this.isolationRules = IsolationRules.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
     }
 
     ContainerSnapshot assemble(ProcessGroup<ProcessInfo> g, ContainerMetadata md, ThisPass pass, PassMemory memory) {
@@ -75,10 +83,11 @@ final class ContainerAssembler {
 
         List<Finding> findings = new ArrayList<>();
         Pid1Info pid1Info = null;
+        Pid1Facts facts = null;
         if (pid1 != null) {
             Pid1Facts known = carried.pid1;
             boolean same = quiet && known != null && known.identity().equals(pid1.identity());
-            Pid1Facts facts = same ? known : readPid1(pid1, md, known, members, stats.pids(), pass);
+            facts = same ? known : readPid1(pid1, md, known, members, stats.pids(), pass);
             carried.pid1 = facts;
             Pid1Result r = pid1Analyzer.analyze(key, facts, same, pass.nowNanos());
             pid1Info = new Pid1Info(pid1.pid(), pid1.stat().comm(), facts.exe(), r.initKind(), r.catchesSigterm(), r.liveChildren());
@@ -94,8 +103,26 @@ final class ContainerAssembler {
         for (FindingRule<ResourceFacts> r : resourceRules) {
             r.check(resFacts).ifPresent(findings::add);
         }
+        ProcessInfo subject = pid1 != null ? pid1 : firstLive(g.members());
+        IsolationFacts isoFacts = isolation.facts(carried.isolation, subject, pid1 != null, facts == null ? null : facts.status(),
+                g.namespaces(), members, g.members(), pass, memory.pass());
+        if (isoFacts != null) {
+            for (FindingRule<IsolationFacts> r : isolationRules) {
+                r.check(isoFacts).ifPresent(findings::add);
+            }
+        }
         return new ContainerSnapshot(g.id(), g.runtime(), name, md.image(), k8s, cgroupPath, g.namespaces(), pid1Info,
-                members.summary(), stats, List.copyOf(findings), members.list());
+                isoFacts == null ? null : isoFacts.isolation(), members.summary(), stats, List.copyOf(findings), members.list());
+    }
+
+    /** The container's first process that is not a zombie (the members are in pid order), or null. */
+    private static ProcessInfo firstLive(List<ProcessInfo> members) {
+        for (ProcessInfo p : members) {
+            if (!p.stat().isZombie()) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** A fresh look at PID 1's own files; its argv taken from the last look while it is the same process and command. */

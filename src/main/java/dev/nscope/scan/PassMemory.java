@@ -31,6 +31,9 @@ import java.util.Set;
  *       (a process can be moved without running)</td><td>between its turns</td></tr>
  *   <tr><td>namespace links</td><td>once per identity; again on a rotation of {@link #LINKS_RECHECK} passes</td>
  *       <td>between its turns</td></tr>
+ *   <tr><td>a container's mount table, id maps, LSM label ({@link ContainerIsolation})</td><td>once per identity of its
+ *       PID 1 (else its first process), and when its namespaces change; the host's mount table with them, at most once a
+ *       pass</td><td>the identity stays</td></tr>
  *   <tr><td>a container</td><td>when its CPU usage moved</td><td>it is <em>idle</em>: its CPU usage is what it was
  *       before its processes were last read (the probe of that pass); its members, PID-1 facts and cgroup figures
  *       stand. A container seen for the first time has no such usage (its processes were read before its cgroup
@@ -83,6 +86,8 @@ final class PassMemory {
         long limitsReadPass = -1;
         Members members;
         Pid1Facts pid1;
+        /** Its isolation facts and what they were built from (read once per identity of PID 1, else its first process). */
+        final ContainerIsolation.Carried isolation = new ContainerIsolation.Carried();
         RuntimeMetadataReader.Read metadata;
         long metadataReadAt;
         long seenPass;

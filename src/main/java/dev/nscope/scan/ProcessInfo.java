@@ -21,6 +21,8 @@ public final class ProcessInfo implements GroupableProcess {
     final long startTime;
     ProcStat stat;
     int[] nsPid;
+    /** Its effective capabilities as its {@code status} said when it was new or last exec'd (-1: unknown). */
+    long capEff = -1;
     /** A namespace init's parsed status, from the pass {@link #statusPass}, until PID-1 analysis takes it. */
     ProcStatus statusOfPass;
     long statusPass = -1;

@@ -157,6 +157,7 @@ final class ProcessTable {
                 buf.read(paths.pidFile(pid, "status"));
                 ProcStatus status = ProcStatus.parse(buf.data(), buf.length());
                 p.nsPid = status.nsPid();
+                p.capEff = status.capEff();
                 if (NamespaceLinks.namespaceInit(p.nsPid)) { // a PID 1 candidate: its masks are judged in this pass
                     p.statusOfPass = status;
                     p.statusPass = pass;

@@ -62,7 +62,8 @@ public final class Scanner {
         this.metadata = new RuntimeMetadataReader(options.runtimeDirs());
         this.table = new ProcessTable(paths, layout, CgroupNamespaceRoots.identity(layout), CgroupPathRecognizer.defaults(), memory);
         this.stats = new CgroupStatsReader(paths, layout, ClockTicks.perSecond());
-        this.assembler = new ContainerAssembler(table, new ContainerFigures(stats), new Pid1Reader(paths), options);
+        this.assembler = new ContainerAssembler(table, new ContainerFigures(stats), new Pid1Reader(paths),
+                new ContainerIsolation(paths, layout, options.runtimeDirs()), options);
         this.discovery = new HostDiscovery(paths, layout, table);
     }
 

@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * What one container's entry in the document was written as, by document {@link #used} or an earlier one:
- * its head (the fields after its id, through its PID 1) and its findings, each as the bytes written and the
+ * its head (the fields after its id, through its isolation) and its findings, each as the bytes written and the
  * values they were written from. A later document hands those bytes back to the generator while the values
  * are equal. Raw bytes always follow a field the generator wrote itself (the id, a finding's rule, the first
  * evidence entry) and begin with their comma, so the generator's own bookkeeping of commas stays right.
@@ -162,6 +162,6 @@ final class ContainerParts {
         return was.runtime() == c.runtime() && Objects.equals(was.name(), c.name()) && Objects.equals(was.image(), c.image())
                 && Objects.equals(was.kubernetes(), c.kubernetes()) && Objects.equals(was.cgroupPath(), c.cgroupPath())
                 && Objects.equals(was.namespaces(), c.namespaces()) && Objects.equals(wasHost, host)
-                && Objects.equals(was.pid1(), c.pid1());
+                && Objects.equals(was.pid1(), c.pid1()) && Objects.equals(was.isolation(), c.isolation());
     }
 }

@@ -29,6 +29,7 @@ final class DocumentFields {
     static final SerializableString CGROUP_PATH = name("cgroupPath");
     static final SerializableString NAMESPACES = name("namespaces");
     static final SerializableString PID1 = name("pid1");
+    static final SerializableString ISOLATION = name("isolation");
     static final SerializableString PROCESSES = name("processes");
     static final SerializableString STATS = name("stats");
     static final SerializableString FINDINGS = name("findings");
@@ -84,7 +85,7 @@ final class DocumentFields {
         g.writeEndObject();
     }
 
-    /** The fields of a container after its id, through its PID 1 (what rarely changes from one scan to the next). */
+    /** The fields of a container after its id, through its isolation (what rarely changes from one scan to the next). */
     static void head(JsonGenerator g, ContainerSnapshot c, Namespaces host) {
         g.writeName(RUNTIME);
         g.writeString(c.runtime().label());
@@ -100,6 +101,8 @@ final class DocumentFields {
         namespaces(g, c.namespaces(), host);
         g.writeName(PID1);
         RecordJson.write(g, c.pid1());
+        g.writeName(ISOLATION);
+        RecordJson.write(g, c.isolation());
     }
 
     /** Each type's inode (null when unknown) and whether the host has the same one (null when either is unknown). */

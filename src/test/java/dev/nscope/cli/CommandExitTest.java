@@ -26,7 +26,7 @@ class CommandExitTest {
                 "--nscope.runtime.docker-root=" + fixture("var/lib/docker"), "--nscope.pid1.zombie-grace=0s");
         assertThat(r.exit()).as(r.stderr()).isZero();
         List<String> lines = r.stdout().lines().toList();
-        assertThat(lines.get(0)).startsWith("ID").contains("RUNTIME", "NAME", "POD", "PID1", "PROCS", "HOST-NS");
+        assertThat(lines.get(0)).startsWith("ID").contains("RUNTIME", "NAME", "POD", "PID1", "PROCS", "HOST-NS", "REACH");
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("docker").contains("fx-hostnet").contains("net,user"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("pidns-").contains("sandbox"));
         // stdout is the table alone; the summary line goes to stderr, so that stdout pipes cleanly

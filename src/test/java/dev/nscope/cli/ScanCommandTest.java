@@ -91,6 +91,11 @@ class ScanCommandTest {
         assertThat(lines.get(0)).startsWith("ID ");
         assertThat(lines).hasSize(15).noneSatisfy(l -> assertThat(l).contains("containers, "));
         assertThat(r.err()).startsWith("14 containers, ");
+        // REACH marks the isolation findings: the captured unshare sandbox ran as root with every capability and no seccomp
+        int reach = lines.get(0).indexOf("REACH");
+        assertThat(lines).filteredOn(l -> l.contains("pidns-")).singleElement()
+                .satisfies(l -> assertThat(l.substring(reach)).startsWith("privileged "));
+        assertThat(lines).filteredOn(l -> l.contains(" docker ")).allSatisfy(l -> assertThat(l.substring(reach)).startsWith("- "));
         Run bare = scan("--no-headers");
         assertThat(bare.out().lines().toList()).hasSize(14).noneSatisfy(l -> assertThat(l).startsWith("ID "));
     }

@@ -2,6 +2,7 @@ package dev.nscope.testing;
 
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.Runtime;
+import dev.nscope.isolation.Isolation;
 import dev.nscope.pid1.Pid1Facts;
 import dev.nscope.pid1.Signals;
 import dev.nscope.proc.Namespaces;
@@ -93,6 +94,7 @@ public final class TestData {
         private String cgroupPath;
         private Namespaces namespaces = Namespaces.none();
         private Pid1Info pid1;
+        private Isolation isolation;
         private ProcessSummary processes = new ProcessSummary(1, 1, 0, Map.of("S", 1));
         private ContainerStats stats = ContainerStats.NONE;
         private List<Finding> findings = List.of();
@@ -110,13 +112,14 @@ public final class TestData {
         public Container cgroupPath(String v) { cgroupPath = v; return this; }
         public Container namespaces(Namespaces v) { namespaces = v; return this; }
         public Container pid1(Pid1Info v) { pid1 = v; return this; }
+        public Container isolation(Isolation v) { isolation = v; return this; }
         public Container processes(ProcessSummary v) { processes = v; return this; }
         public Container stats(ContainerStats v) { stats = v; return this; }
         public Container findings(List<Finding> v) { findings = v; return this; }
         public Container processList(List<ProcessEntry> v) { processList = v; return this; }
 
         public ContainerSnapshot build() {
-            return new ContainerSnapshot(id, runtime, name, image, kubernetes, cgroupPath, namespaces, pid1, processes, stats,
+            return new ContainerSnapshot(id, runtime, name, image, kubernetes, cgroupPath, namespaces, pid1, isolation, processes, stats,
                     findings, processList);
         }
     }

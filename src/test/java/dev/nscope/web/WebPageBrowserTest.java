@@ -291,8 +291,31 @@ class WebPageBrowserTest {
         assertThat(zombie.getAttribute("data-ppid")).isEqualTo(pid1.getAttribute("data-pid"));
         assertThat(zombie.getCssValue("color")).isNotEqualTo(pid1.getCssValue("color"));
 
+        // what it can reach: an overlay root, Docker's own files, the default capabilities (none dangerous), how to enter it
+        int hostPid = sleep.getCurrentContainerInfo().getState().getPid().intValue();
+        assertThat(browser.one("#enter-line").getText()).isEqualTo("nsenter --target " + hostPid + " --mount --uts --ipc --net --pid");
+        assertThat(browser.one("#rootfs").getText()).contains("overlay");
+        assertThat(browser.all("#caps-effective .chip")).hasSize(14);
+        assertThat(browser.all("#caps-effective .chip.danger")).isEmpty();
+        assertThat(browser.one("#privileges dd[data-field='seccomp']").getText()).startsWith("filter");
+        assertThat(browser.one("#mounts tr[data-mount='/etc/hosts']").getAttribute("class")).isEqualTo("managed");
+        browser.one("#copy-enter").click();
+        browser.until(d -> !browser.one("#copy-enter + span").getText().isEmpty(), 5);
+
         browser.until(d -> points("chart-memory") >= 3, 20);
         browser.screenshot("container", 2000);
+    }
+
+    @Test
+    void aSandboxOfRootWithEveryCapabilityShowsThemDangerousAndIsPrivileged() {
+        browser.driver.get("http://127.0.0.1:" + port + "/#/container/" + sandboxId());
+        browser.until(d -> !browser.all("#caps-effective .chip").isEmpty(), 20);
+        assertThat(browser.all("#caps-effective .chip.danger")).extracting(e -> e.getAttribute("data-cap"))
+                .contains("CAP_SYS_ADMIN", "CAP_SYS_MODULE");
+        assertThat(browser.one("#privileges dd[data-field='seccomp']").getText()).isEqualTo("disabled");
+        assertThat(browser.one("#other-findings .finding[data-rule='privileged']").getText()).contains("CAP_SYS_ADMIN");
+        assertThat(browser.one("#enter-line").getText()).startsWith("nsenter --target ").contains("--pid");
+        browser.screenshot("isolation", 1200);
     }
 
     @Test
