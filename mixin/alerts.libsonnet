@@ -279,6 +279,68 @@ local rule(config, a) = {
             pids.max and cannot start processes or threads.
           ||| % container,
         },
+        {
+          // the finding, not a ratio of the metrics: nscope_container_file_descriptors counts the whole
+          // container and nscope_container_ulimits_soft is one process's limit, so their ratio is only an upper
+          // bound where several processes run; the agent judges each process against its own limit
+          alert: 'NscopeContainerFdsNearLimit',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="fds-near-limit"})
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'A process of a container is close to its open-files limit.',
+          description: |||
+            A process of container
+            %s
+            on {{ $labels.instance }} holds more than 90%% of the open files its soft RLIMIT_NOFILE allows:
+            its next opens, sockets and pipes will fail with EMFILE (too many open files).
+          ||| % container,
+        },
+        {
+          // memory.events high counts each time the kernel throttles the container at memory.high; the
+          // finding holds only in a scan after the count rose, so the alert reads the counter itself
+          alert: 'NscopeContainerMemoryHighThrottled',
+          expr: |||
+            increase(nscope_container_memory_events_total{%(nscopeSelector)s, event="high"}[10m]) > 0
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'A container keeps going over memory.high and is throttled.',
+          description: |||
+            Container
+            %s
+            on {{ $labels.instance }} went over its memory.high {{ $value | printf "%%.0f" }} time(s) in the
+            last 10 minutes, and keeps doing so: the kernel throttles its allocations and reclaims its memory,
+            so it runs slowly.
+          ||| % container,
+        },
+        {
+          // the agent's finding (PSI some avg60 over nscope.rules.pressure, of whichever resource), joined
+          // with the resource stalled most over 5 minutes (the waiting counters), which names it
+          alert: 'NscopeContainerPressureStalled',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="pressure-stalled"})
+            * on (%(clusterLabel)s, job, instance, id) group_left (resource)
+            topk by (%(clusterLabel)s, job, instance, id) (1,
+              label_replace(rate(nscope_container_pressure_cpu_waiting_seconds_total{%(nscopeSelector)s}[5m]), "resource", "cpu", "", "")
+              or
+              label_replace(rate(nscope_container_pressure_memory_waiting_seconds_total{%(nscopeSelector)s}[5m]), "resource", "memory", "", "")
+              or
+              label_replace(rate(nscope_container_pressure_io_waiting_seconds_total{%(nscopeSelector)s}[5m]), "resource", "io", "", "")
+            )
+          |||,
+          'for': '15m',
+          severity: 'warning',
+          summary: "A container's tasks spend much of their time stalled on a resource.",
+          description: |||
+            Some task of container
+            %s
+            on {{ $labels.instance }} waits for {{ $labels.resource }} {{ $value | humanizePercentage }} of
+            the time over 5 minutes (pressure stall information, some): the container runs slower than its
+            work needs.
+          ||| % container,
+        },
       ],
     },
     {
