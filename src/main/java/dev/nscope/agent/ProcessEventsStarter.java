@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  */
 public final class ProcessEventsStarter implements Consumer<ScanSnapshot>, Supplier<String> {
     private static final Logger log = LoggerFactory.getLogger(ProcessEventsStarter.class);
+    static final long START_WAIT_NANOS = 1_000_000_000L;
 
     private final ProcessEventSource source;
     private final ProcessEventListener listener;
@@ -36,6 +37,16 @@ public final class ProcessEventsStarter implements Consumer<ScanSnapshot>, Suppl
     public void accept(ScanSnapshot s) {
         if (enabled && started.compareAndSet(false, true)) {
             source.start(listener);
+            // the kernel acknowledges within the subscription: wait a moment for it, to log where things stand
+            long deadline = System.nanoTime() + START_WAIT_NANOS;
+            while (source.state() == ProcessEventSource.State.STARTING && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             get();
         }
     }
