@@ -258,6 +258,11 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
         return received.get();
     }
 
+    /** Whether this source's receiving thread runs. */
+    synchronized boolean receiving() {
+        return thread != null && thread.isAlive();
+    }
+
     /** The receive buffer the kernel granted, bytes; -1 when not open. */
     public synchronized int grantedReceiveBuffer() {
         return socket != null && !stopping ? socket.receiveBuffer() : -1;

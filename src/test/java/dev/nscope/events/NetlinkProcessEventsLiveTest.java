@@ -176,11 +176,12 @@ class NetlinkProcessEventsLiveTest {
         NetlinkProcessEvents s = new NetlinkProcessEvents(HostPaths.live());
         s.start(new CountingListener());
         awaitListening(s);
+        assertThat(s.receiving()).isTrue();
         long t0 = System.nanoTime();
         s.close();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(ms).isLessThan(NetlinkProcessEvents.STOP_WAIT_MILLIS);
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("nscope-process-events") && t.isAlive());
+        assertThat(s.receiving()).as("the receiving thread has ended").isFalse();
         assertThat(s.state()).isEqualTo(ProcessEventSource.State.UNAVAILABLE);
         assertThat(s.unavailableReason()).isEqualTo("stopped");
         s.close(); // twice is harmless
