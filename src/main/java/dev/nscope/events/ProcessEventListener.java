@@ -8,7 +8,7 @@ import java.util.List;
  */
 public interface ProcessEventListener {
 
-    /** The events one receive returned (or a few), oldest first; never empty. */
+    /** The events one receive returned (or a few), oldest first; never empty; the list is the listener's to keep. */
     void events(List<ProcessEvent> batch);
 
     /**
