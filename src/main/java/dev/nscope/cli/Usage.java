@@ -9,7 +9,7 @@ public final class Usage {
             usage: nscope                              run the agent (HTTP on port 9810: /actuator/containers, /actuator/prometheus, /actuator/health)
                    nscope scan [--format=table|json]   scan this host once, print the containers, exit ('nscope scan --help': filters)
                    nscope bench [--passes=N]           time cold and steady scan passes over this host
-                   nscope events [--follow] [--url=URL] the container events of a running agent ('nscope events --help')
+                   nscope events [--follow]            the container events of a running agent ('nscope events --help')
                    nscope version                      the version and git revision of this build (also --version)
                    nscope help [COMMAND]               this text, or a command's (also COMMAND --help)
             properties (all modes): --nscope.procfs=/proc --nscope.sysfs=/sys --nscope.scan-interval=10s
