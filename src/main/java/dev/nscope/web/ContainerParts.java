@@ -104,16 +104,24 @@ final class ContainerParts {
         g.writeStartObject();
         Evidence evidence = Evidence.copyOf(f.evidence());
         int n = evidence.size();
-        RawJson[] entries = new RawJson[n];
+        // the parts of the finding before while every one is the same; a copy of its own from the first that is not
+        RawJson[] entries = was != null && was.head == head && was.entries.length == n ? was.entries : new RawJson[n];
         Evidence before = was == null ? null : Evidence.copyOf(was.finding.evidence());
         for (int k = 0; k < n; k++) {
             String key = evidence.key(k);
             Object value = evidence.value(k);
             if (k > 0 && before != null && k < before.size() && key.equals(before.key(k))
                     && Objects.equals(value, before.value(k)) && was.entries[k] != null) {
-                entries[k] = was.entries[k];
-                g.writeRaw(entries[k]);
-            } else if (k > 0 && out != null) {
+                g.writeRaw(was.entries[k]);
+                if (entries != was.entries) {
+                    entries[k] = was.entries[k];
+                }
+                continue;
+            }
+            if (was != null && entries == was.entries && k > 0) {
+                entries = Arrays.copyOf(was.entries, n);
+            }
+            if (k > 0 && out != null) {
                 entries[k] = capture(g, out, () -> entry(g, key, value));
             } else {
                 entry(g, key, value);
@@ -121,7 +129,11 @@ final class ContainerParts {
         }
         g.writeEndObject();
         g.writeEndObject();
-        return out == null ? null : new FindingParts(f, head, entries);
+        if (out == null) {
+            return null;
+        }
+        // nothing of it changed but what is written afresh each time (entry 0): the parts before serve again
+        return was != null && entries == was.entries ? was : new FindingParts(f, head, entries);
     }
 
     private static void findingHead(JsonGenerator g, Finding f) {

@@ -12,8 +12,14 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Writes the values of the agent's JSON (records of maps, lists, strings, numbers and booleans) through a
@@ -52,6 +58,13 @@ final class RecordJson {
                 write(g, e.getValue());
             }
             g.writeEndObject();
+        } else if (v instanceof List<?> l && l instanceof RandomAccess) {
+            // by index: no iterator per list, which only the C2 compiler's escape analysis would have saved
+            g.writeStartArray();
+            for (int i = 0, n = l.size(); i < n; i++) {
+                write(g, l.get(i));
+            }
+            g.writeEndArray();
         } else if (v instanceof Collection<?> c) {
             g.writeStartArray();
             for (Object o : c) {
@@ -76,41 +89,75 @@ final class RecordJson {
         g.writeStartObject();
         for (int i = 0; i < plan.names.length; i++) {
             g.writeName(plan.names[i]);
-            write(g, plan.accessors[i].apply(r));
+            plan.components[i].write(g, r);
         }
         g.writeEndObject();
     }
 
-    /** How a record class is written: its component names, encoded once, and its accessors. */
-    private record Plan(SerializableString[] names, Function<Object, Object>[] accessors) {
+    /** Writes one component of a record. */
+    @FunctionalInterface
+    private interface Component {
+        void write(JsonGenerator g, Object record);
+    }
+
+    /**
+     * How a record class is written: its component names, encoded once, and a writer per component. A long, int,
+     * double or boolean component is read and written unboxed: the agent runs under the C1 compiler alone (the
+     * chart's JVM flags), which has no escape analysis to take a box away, so each boxed figure would be garbage.
+     */
+    private record Plan(SerializableString[] names, Component[] components) {
         static Plan of(Class<?> type) {
-            RecordComponent[] components = type.getRecordComponents();
-            if (components == null) {
+            RecordComponent[] rc = type.getRecordComponents();
+            if (rc == null) {
                 throw new IllegalArgumentException(type + " is not a record");
             }
-            SerializableString[] names = new SerializableString[components.length];
-            @SuppressWarnings("unchecked")
-            Function<Object, Object>[] accessors = new Function[components.length];
-            for (int i = 0; i < components.length; i++) {
-                names[i] = new SerializedString(components[i].getName());
-                accessors[i] = getter(type, components[i].getAccessor());
+            SerializableString[] names = new SerializableString[rc.length];
+            Component[] components = new Component[rc.length];
+            for (int i = 0; i < rc.length; i++) {
+                names[i] = new SerializedString(rc[i].getName());
+                components[i] = component(type, rc[i].getAccessor());
             }
-            return new Plan(names, accessors);
+            return new Plan(names, components);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Component component(Class<?> type, Method accessor) {
+            Class<?> t = accessor.getReturnType();
+            if (t == long.class) {
+                ToLongFunction<Object> f = (ToLongFunction<Object>) getter(type, accessor, ToLongFunction.class, "applyAsLong", long.class);
+                return (g, r) -> g.writeNumber(f.applyAsLong(r));
+            }
+            if (t == int.class) {
+                ToIntFunction<Object> f = (ToIntFunction<Object>) getter(type, accessor, ToIntFunction.class, "applyAsInt", int.class);
+                return (g, r) -> g.writeNumber(f.applyAsInt(r));
+            }
+            if (t == double.class) {
+                ToDoubleFunction<Object> f = (ToDoubleFunction<Object>) getter(type, accessor, ToDoubleFunction.class, "applyAsDouble",
+                        double.class);
+                return (g, r) -> g.writeNumber(f.applyAsDouble(r));
+            }
+            if (t == boolean.class) {
+                Predicate<Object> f = (Predicate<Object>) getter(type, accessor, Predicate.class, "test", boolean.class);
+                return (g, r) -> g.writeBoolean(f.test(r));
+            }
+            Function<Object, Object> f = (Function<Object, Object>) getter(type, accessor, Function.class, "apply", Object.class);
+            return (g, r) -> write(g, f.apply(r));
         }
 
         /**
-         * The accessor as a {@code Function} (a lambda class: a plain call, where reflection costs several
-         * times more under the C1-only JIT the chart runs).
+         * The accessor as an instance of {@code fn} (a lambda class: a plain call, where reflection costs several
+         * times more under the C1-only JIT the chart runs), returning {@code returns} (a primitive unboxed).
          */
-        @SuppressWarnings("unchecked")
-        private static Function<Object, Object> getter(Class<?> type, Method accessor) {
+        private static Object getter(Class<?> type, Method accessor, Class<?> fn, String method, Class<?> returns) {
             try {
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
                 MethodHandle target = lookup.unreflect(accessor);
-                CallSite site = LambdaMetafactory.metafactory(lookup, "apply", MethodType.methodType(Function.class),
-                        MethodType.methodType(Object.class, Object.class), target,
-                        MethodType.methodType(target.type().returnType(), type).wrap().changeParameterType(0, type));
-                return (Function<Object, Object>) site.getTarget().invoke();
+                MethodType instantiated = returns == Object.class
+                        ? MethodType.methodType(target.type().returnType(), type).wrap().changeParameterType(0, type)
+                        : MethodType.methodType(returns, type);
+                CallSite site = LambdaMetafactory.metafactory(lookup, method, MethodType.methodType(fn),
+                        MethodType.methodType(returns, Object.class), target, instantiated);
+                return site.getTarget().invoke();
             } catch (Throwable e) {
                 throw new IllegalStateException("no accessor " + accessor, e);
             }
