@@ -1,6 +1,7 @@
 package dev.nscope.agent;
 
 import dev.nscope.events.EventRing;
+import dev.nscope.lifecycle.PidExits;
 import dev.nscope.scan.Scanner;
 import dev.nscope.settings.NscopeProperties;
 import dev.nscope.settings.ScanSettings;
@@ -24,8 +25,14 @@ public class AgentConfiguration {
     /** Lazy: the CLI validates its options first and then asks for it. */
     @Bean
     @Lazy
-    Scanner scanner(NscopeProperties properties) {
-        return ScanSettings.scanner(properties);
+    Scanner scanner(NscopeProperties properties, PidExits exits) {
+        return ScanSettings.scanner(properties, exits);
+    }
+
+    /** The exits the process events reported, by pid: PID 1's zombies are aged from them. */
+    @Bean
+    PidExits pidExits() {
+        return new PidExits();
     }
 
     @Bean

@@ -1,15 +1,17 @@
 package dev.nscope.agent;
 
-import dev.nscope.events.CountingListener;
 import dev.nscope.events.EventPreconditions;
 import dev.nscope.events.EventRing;
 import dev.nscope.events.NetlinkProcessEvents;
 import dev.nscope.events.NoProcessEvents;
-import dev.nscope.events.ProcessEventListener;
 import dev.nscope.events.ProcessEventSource;
 import dev.nscope.host.HostPaths;
+import dev.nscope.lifecycle.Lifecycle;
+import dev.nscope.lifecycle.PidExits;
+import dev.nscope.scan.Scanner;
 import dev.nscope.settings.NscopeProperties;
 import dev.nscope.snapshot.AgentWarnings;
+import dev.nscope.snapshot.ScanService;
 import dev.nscope.snapshot.SnapshotStore;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -39,14 +41,21 @@ public class EventsConfiguration {
         return notLive != null ? new NoProcessEvents(notLive) : new NetlinkProcessEvents(paths);
     }
 
-    /** What receives the process events; for now it counts them. */
+    /**
+     * What receives the process events and every published snapshot: the container events of the ring, scans asked
+     * for when a container may have started or stopped, and the exits that date PID 1's zombies.
+     */
     @Bean
-    ProcessEventListener processEventListener() {
-        return new CountingListener();
+    Lifecycle lifecycle(EventRing ring, Scanner scanner, PidExits exits, SnapshotStore store, ScanService scans,
+                        NscopeProperties properties) {
+        Lifecycle lifecycle = new Lifecycle(ring, scanner.layout(), new HostPaths(properties.procfs(), properties.sysfs()), exits);
+        lifecycle.wantScans(scans::requestScan);
+        store.onPublish(lifecycle);
+        return lifecycle;
     }
 
     @Bean
-    ProcessEventsStarter processEventsStarter(ProcessEventSource source, ProcessEventListener listener, SnapshotStore store,
+    ProcessEventsStarter processEventsStarter(ProcessEventSource source, Lifecycle listener, SnapshotStore store,
                                               AgentWarnings warnings, NscopeProperties properties) {
         ProcessEventsStarter starter = new ProcessEventsStarter(source, listener, properties.events().enabled());
         warnings.add(starter);

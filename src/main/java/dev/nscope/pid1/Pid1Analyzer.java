@@ -34,6 +34,7 @@ public final class Pid1Analyzer<K> {
     public static final int DEFAULT_CONFIRM_LOOKS = 2;
 
     private final Arch arch;
+    private final ExitTimes exits;
     private final Duration zombieGrace;
     private final int confirmLooks;
     private final List<FindingRule<Pid1Look>> rules;
@@ -46,10 +47,16 @@ public final class Pid1Analyzer<K> {
      * @param disabledRules rule ids switched off
      */
     public Pid1Analyzer(Arch arch, Duration zombieGrace, int confirmLooks, Set<String> disabledRules) {
+        this(arch, zombieGrace, confirmLooks, disabledRules, ExitTimes.NONE);
+    }
+
+    /** @param exits when processes exited (the kernel's process events), to age zombies from their deaths */
+    public Pid1Analyzer(Arch arch, Duration zombieGrace, int confirmLooks, Set<String> disabledRules, ExitTimes exits) {
         if (zombieGrace == null || zombieGrace.isNegative()) {
             throw new IllegalArgumentException("zombie grace " + zombieGrace);
         }
         this.arch = arch;
+        this.exits = exits;
         this.zombieGrace = zombieGrace;
         this.confirmLooks = confirmLooks;
         new LookConfirmer<>(confirmLooks); // validates
@@ -60,6 +67,10 @@ public final class Pid1Analyzer<K> {
     /** The host's architecture, the given grace, {@value #DEFAULT_CONFIRM_LOOKS} looks. */
     public Pid1Analyzer(Duration zombieGrace, Set<String> disabledRules) {
         this(Arch.current(), zombieGrace, DEFAULT_CONFIRM_LOOKS, disabledRules);
+    }
+
+    public Pid1Analyzer(Duration zombieGrace, Set<String> disabledRules, ExitTimes exits) {
+        this(Arch.current(), zombieGrace, DEFAULT_CONFIRM_LOOKS, disabledRules, exits);
     }
 
     /** The ids of the rules this analyzer runs. */
@@ -112,7 +123,7 @@ public final class Pid1Analyzer<K> {
                 live.add(c);
             }
         }
-        List<ZombieTracker.Tracked> tracked = s.zombies.observe(zombies, nowNanos);
+        List<ZombieTracker.Tracked> tracked = s.zombies.observe(zombies, nowNanos, exits);
         // judged on this look's verdict, then confirmed like it: both confirm on the same looks
         SigtermVerdict.Delivery thisLook = verdict.delivery() == SigtermVerdict.Delivery.UNKNOWN ? confirmedDelivery : verdict.delivery();
         boolean notForwarding = Boolean.TRUE.equals(

@@ -50,7 +50,7 @@ final class ContainerAssembler {
         this.thresholds = options.thresholds();
         this.pid1Reader = pid1Reader;
         this.commandLines = options.commandLines();
-        this.pid1Analyzer = new Pid1Analyzer<>(options.zombieGrace(), disabledRules);
+        this.pid1Analyzer = new Pid1Analyzer<>(options.zombieGrace(), disabledRules, options.exitTimes());
         this.namespaceRules = HostNamespaceRule.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
         this.resourceRules = ResourceRules.all().stream().filter(r -> !disabledRules.contains(r.id())).toList();
         this.isolation = isolation;

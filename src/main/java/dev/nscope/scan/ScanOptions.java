@@ -2,6 +2,7 @@ package dev.nscope.scan;
 
 import dev.nscope.cgroup.ResourceThresholds;
 import dev.nscope.container.RuntimeDirs;
+import dev.nscope.pid1.ExitTimes;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,15 @@ import java.util.Set;
  * @param nodeFacts     what the node is (memory, CPUs, boot time, OS), found once by the caller
  * @param commandLines  read each container process's {@code cmdline} (once per identity) into the snapshot;
  *                      off by default: command lines carry secrets, and off means not one is read
+ * @param exitTimes     when processes exited (the agent's process events), to age PID 1's zombies from their deaths
  */
 public record ScanOptions(RuntimeDirs runtimeDirs, Set<String> disabledRules, ResourceThresholds thresholds,
-                          Duration zombieGrace, NodeFacts nodeFacts, Clock clock, boolean commandLines) {
+                          Duration zombieGrace, NodeFacts nodeFacts, Clock clock, boolean commandLines, ExitTimes exitTimes) {
+
+    public ScanOptions(RuntimeDirs runtimeDirs, Set<String> disabledRules, ResourceThresholds thresholds,
+                       Duration zombieGrace, NodeFacts nodeFacts, Clock clock, boolean commandLines) {
+        this(runtimeDirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, commandLines, ExitTimes.NONE);
+    }
 
     public static ScanOptions defaults() {
         return new ScanOptions(RuntimeDirs.defaults(), Set.of(), ResourceThresholds.DEFAULTS, Duration.ofSeconds(5),
@@ -25,14 +32,18 @@ public record ScanOptions(RuntimeDirs runtimeDirs, Set<String> disabledRules, Re
     }
 
     public ScanOptions withRuntimeDirs(RuntimeDirs dirs) {
-        return new ScanOptions(dirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, commandLines);
+        return new ScanOptions(dirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, commandLines, exitTimes);
     }
 
     public ScanOptions withZombieGrace(Duration grace) {
-        return new ScanOptions(runtimeDirs, disabledRules, thresholds, grace, nodeFacts, clock, commandLines);
+        return new ScanOptions(runtimeDirs, disabledRules, thresholds, grace, nodeFacts, clock, commandLines, exitTimes);
     }
 
     public ScanOptions withCommandLines(boolean read) {
-        return new ScanOptions(runtimeDirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, read);
+        return new ScanOptions(runtimeDirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, read, exitTimes);
+    }
+
+    public ScanOptions withExitTimes(ExitTimes exits) {
+        return new ScanOptions(runtimeDirs, disabledRules, thresholds, zombieGrace, nodeFacts, clock, commandLines, exits);
     }
 }

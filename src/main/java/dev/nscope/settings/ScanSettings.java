@@ -4,6 +4,7 @@ import dev.nscope.cgroup.ResourceThresholds;
 import dev.nscope.container.RuntimeDirs;
 import dev.nscope.host.HostPaths;
 import dev.nscope.host.InvalidHostPathException;
+import dev.nscope.pid1.ExitTimes;
 import dev.nscope.scan.ScanOptions;
 import dev.nscope.scan.Scanner;
 
@@ -39,7 +40,12 @@ public final class ScanSettings {
 
     /** A scanner of the host the properties name. */
     public static Scanner scanner(NscopeProperties p) {
+        return scanner(p, ExitTimes.NONE);
+    }
+
+    /** A scanner of the host the properties name, aging zombies from the exits {@code exits} knows. */
+    public static Scanner scanner(NscopeProperties p, ExitTimes exits) {
         HostPaths paths = hostPaths(p);
-        return new Scanner(paths, options(p, paths));
+        return new Scanner(paths, options(p, paths).withExitTimes(exits));
     }
 }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,6 +41,15 @@ public class ScanService implements SmartLifecycle {
     private ScheduledExecutorService executor;
     private volatile boolean running;
     private List<String> loggedWarnings = List.of();
+    /** A requested scan is scheduled and has not started. */
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private volatile long lastRequestedScanNanos = System.nanoTime() - REQUEST_SPACING_NANOS;
+    private final AtomicLong requestedScans = new AtomicLong();
+
+    /** How long a requested scan waits for the requests that follow it (a container's start is a burst of execs). */
+    static final long REQUEST_DEBOUNCE_NANOS = 200_000_000L;
+    /** The least time between two requested scans: at most two a second, however many requests come. */
+    static final long REQUEST_SPACING_NANOS = 500_000_000L;
 
     public ScanService(Scanner scanner, SnapshotStore store, Duration interval) {
         this(scanner, store, interval, new AgentWarnings());
@@ -73,6 +83,35 @@ public class ScanService implements SmartLifecycle {
             failures.incrementAndGet();
             log.error("scan failed", e);
         }
+    }
+
+    /**
+     * Asks for a scan soon, besides the interval's: the process events saw a process no container is known to hold
+     * exec, or a PID 1 exit. Requests within {@link #REQUEST_DEBOUNCE_NANOS} make one scan, and requested scans are
+     * at least {@link #REQUEST_SPACING_NANOS} apart; they run on the scanning thread like the others. Never blocks.
+     */
+    public void requestScan() {
+        ScheduledExecutorService ex = executor;
+        if (ex == null || !running || !requested.compareAndSet(false, true)) {
+            return;
+        }
+        long sinceLast = System.nanoTime() - lastRequestedScanNanos;
+        long delay = Math.max(REQUEST_DEBOUNCE_NANOS, REQUEST_SPACING_NANOS - sinceLast);
+        try {
+            ex.schedule(() -> {
+                requested.set(false);
+                lastRequestedScanNanos = System.nanoTime();
+                requestedScans.incrementAndGet();
+                runOnce();
+            }, delay, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            requested.set(false);
+        }
+    }
+
+    /** Scans run at a request since the start (not counting the interval's). */
+    public long requestedScans() {
+        return requestedScans.get();
     }
 
     @Override

@@ -55,6 +55,23 @@ class TrackersTest {
     }
 
     @Test
+    void aZombieWhoseExitIsKnownIsAsOldAsItsExitAtItsFirstLook() {
+        ZombieTracker t = new ZombieTracker();
+        ProcessIdentity a = new ProcessIdentity(490, 2686);
+        ProcessIdentity b = new ProcessIdentity(493, 2686);
+        ProcessIdentity later = new ProcessIdentity(495, 2686);
+        ExitTimes exits = pid -> switch (pid) {
+            case 490 -> 400L;
+            case 495 -> 9_000L; // after the look: a clock that disagrees, not believed
+            default -> ExitTimes.UNKNOWN;
+        };
+        assertThat(t.observe(List.of(a, b, later), 1_000, exits)).containsExactly(new ZombieTracker.Tracked(490, 2686, 400, 600),
+                new ZombieTracker.Tracked(493, 2686, 1_000, 0), new ZombieTracker.Tracked(495, 2686, 1_000, 0));
+        assertThat(t.observe(List.of(a), 2_000, pid -> 1_500L)).as("a zombie already tracked keeps its clock")
+                .containsExactly(new ZombieTracker.Tracked(490, 2686, 400, 1_600));
+    }
+
+    @Test
     void aReapedZombieIsForgottenAndAReusedPidStartsItsOwnClock() {
         ZombieTracker t = new ZombieTracker();
         t.observe(List.of(new ProcessIdentity(490, 2686)), 1_000);
