@@ -369,6 +369,47 @@ local rule(config, a) = {
         },
       ],
     },
+    {
+      // Configuration facts, read once per PID 1: they do not come and go as load does, so a short `for`
+      // is enough; it only spares a one-off tool run (`docker run --rm --privileged …`) a page. The other
+      // isolation findings (dangerous-capabilities, seccomp-unconfined, host-path-mounted) are on the
+      // dashboards, not paged: they are often intended.
+      name: 'nscope-isolation',
+      alerts: [
+        {
+          alert: 'NscopeContainerPrivileged',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="privileged"})
+          |||,
+          'for': '5m',
+          severity: 'critical',
+          summary: 'A container runs privileged: it can take over its node.',
+          description: |||
+            PID 1 of container
+            %s
+            on {{ $labels.instance }} holds CAP_SYS_ADMIN with seccomp disabled in the host's user namespace
+            (--privileged, securityContext.privileged, or the same in effect): it can mount, load kernel
+            modules and reach the node's devices as root on the node can.
+          ||| % container,
+        },
+        {
+          alert: 'NscopeContainerRuntimeSocketMounted',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="runtime-socket-mounted"})
+          |||,
+          'for': '5m',
+          severity: 'critical',
+          summary: "A container has the container runtime's API socket mounted: it can take over its node.",
+          description: |||
+            Container
+            %s
+            on {{ $labels.instance }} has a container runtime's socket (docker.sock, containerd.sock, …)
+            mounted in: whatever runs in it can start containers of its choosing on the node, as root. A
+            read-only mount does not stop a connect.
+          ||| % container,
+        },
+      ],
+    },
   ],
 
   prometheusAlerts+:: {
