@@ -196,3 +196,17 @@ basicAuth:
 {{- end }}
 {{- toJson $m }}
 {{- end }}
+
+{{/* The agent container's securityContext: the value's, with NET_ADMIN added for the process events when asked (processEvents). */}}
+{{- define "nscope.securityContext" -}}
+{{- $sc := deepCopy (.Values.securityContext | default dict) }}
+{{- if and .Values.processEvents.enabled .Values.processEvents.netAdmin }}
+{{- $caps := deepCopy ($sc.capabilities | default dict) }}
+{{- $add := $caps.add | default list }}
+{{- if not (has "NET_ADMIN" $add) }}
+{{- $_ := set $caps "add" (append $add "NET_ADMIN") }}
+{{- end }}
+{{- $_ := set $sc "capabilities" $caps }}
+{{- end }}
+{{- toJson $sc }}
+{{- end }}

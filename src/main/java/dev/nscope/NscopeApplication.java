@@ -52,7 +52,7 @@ public class NscopeApplication {
             }
         }
         Path temp = AgentTempDir.use();
-        if (cl.mode() == CommandLine.Mode.SCAN || cl.mode() == CommandLine.Mode.BENCH) {
+        if (cl.mode() == CommandLine.Mode.SCAN || cl.mode() == CommandLine.Mode.BENCH || cl.mode() == CommandLine.Mode.EVENTS) {
             // no context: the command checks its properties itself, the same way
             System.exit(Cli.run(NscopeApplication.class, cl, System.out, System.err));
             return;

@@ -19,7 +19,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  */
 class ArchitectureTest {
     static final String[] CORE = {"dev.nscope.host..", "dev.nscope.proc..", "dev.nscope.cgroup..", "dev.nscope.container..",
-            "dev.nscope.pid1..", "dev.nscope.scan..", "dev.nscope.rules..", "dev.nscope.text.."};
+            "dev.nscope.pid1..", "dev.nscope.scan..", "dev.nscope.rules..", "dev.nscope.text..", "dev.nscope.events.."};
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.nscope");
 
@@ -56,7 +56,7 @@ class ArchitectureTest {
 
     @Test
     void corePackagesHaveNoCycles() {
-        slices().matching("dev.nscope.(host|proc|cgroup|container|pid1|scan|rules|text)..").should().beFreeOfCycles().check(MAIN);
+        slices().matching("dev.nscope.(host|proc|cgroup|container|pid1|scan|rules|text|events)..").should().beFreeOfCycles().check(MAIN);
     }
 
     /** The adapters share settings and the snapshot store through packages of their own, not through each other. */

@@ -1,5 +1,6 @@
 package dev.nscope.agent;
 
+import dev.nscope.events.EventRing;
 import dev.nscope.scan.Scanner;
 import dev.nscope.settings.NscopeProperties;
 import dev.nscope.settings.ScanSettings;
@@ -66,9 +67,9 @@ public class AgentConfiguration {
 
     @Bean
     @ConditionalOnWebApplication
-    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties) {
+    ContainersEndpoint containersEndpoint(SnapshotStore store, HistoryStore history, NscopeProperties properties, EventRing events) {
         return new ContainersEndpoint(store, history, properties.scanInterval(), properties.web().commandLines(),
-                new ContainersJson());
+                new ContainersJson(), events);
     }
 
     @Bean

@@ -9,7 +9,7 @@ import dev.nscope.settings.ScanSettings;
 import java.io.PrintStream;
 
 /**
- * Runs a one-shot command ({@code scan}, {@code bench}) without a Spring context: the {@code nscope.*}
+ * Runs a one-shot command ({@code scan}, {@code bench}, {@code events}) without a Spring context: the {@code nscope.*}
  * properties are bound from the same sources as the agent's ({@link PropertiesCheck}: the command line, the
  * environment, {@code application.properties}) and checked by the same constraints, and the scanner is made
  * from them as the agent makes it. No log line is written (stdout is the command's output). Errors are one
@@ -22,6 +22,10 @@ public final class Cli {
     /** @param application the application class; kept for callers of the time the commands ran in a context */
     public static int run(Class<?> application, CommandLine cl, PrintStream out, PrintStream err) {
         try (QuietLogging quiet = QuietLogging.start()) {
+            if (cl.mode() == CommandLine.Mode.EVENTS) {
+                // an HTTP client of a running agent: no property of the host is needed
+                return new EventsCommand(cl.events(), System::getenv).run(out, err);
+            }
             NscopeProperties props = PropertiesCheck.bind(cl.springArgs().toArray(String[]::new));
             return switch (cl.mode()) {
                 case SCAN -> new ScanCommand(ScanSettings.scanner(props), props.pid1().zombieGrace()).run(cl, out, err);

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The command line: {@code nscope [scan [options] | bench [--passes=N] | version | help [command]] [--nscope.x=y …]}.
+ * The command line: {@code nscope [scan [options] | bench [--passes=N] | events [options] | version | help [command]] [--nscope.x=y …]}.
  * Without a command it runs the agent. Options of the form {@code --a.b=c} are Spring properties and are
  * handed to Spring; anything else nscope does not know is a usage error (exit 2), never ignored, so a typo
  * is caught. A value may follow its option after '=' or as the next argument.
@@ -20,11 +20,12 @@ import java.util.Set;
  * @param helpFor    with {@link Mode#HELP}: the command whose help is asked for ({@link Mode#AGENT}: the general one)
  * @param filter     which containers scan prints
  * @param headers    whether scan's table has its header line
+ * @param events     with {@link Mode#EVENTS}: its options ({@link EventsOptions}, which parses them); null otherwise
  */
 public record CommandLine(Mode mode, Format format, int passes, List<String> springArgs, Mode helpFor, ScanFilter filter,
-                          boolean headers) {
+                          boolean headers, EventsOptions events) {
 
-    public enum Mode { AGENT, SCAN, BENCH, HELP, VERSION }
+    public enum Mode { AGENT, SCAN, BENCH, HELP, VERSION, EVENTS }
 
     public enum Format { TABLE, JSON }
 
@@ -34,7 +35,9 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
     private static final List<String> PROPERTY_PREFIXES = List.of("--nscope.", "--server.", "--management.",
             "--logging.", "--spring.", "--debug", "--trace");
     /** Options whose value may come as the next argument. */
-    private static final Set<String> WITH_VALUE = Set.of("--format", "--runtime", "--namespace", "-n", "--container", "--passes");
+    private static final Set<String> WITH_VALUE = Set.of("--format", "--runtime", "--namespace", "-n", "--container", "--passes",
+            "--url", "--since", "--user");
+    private static final Set<String> EVENTS_ONLY = Set.of("--url", "--since", "--user", "--follow", "-f", "--json");
     private static final Set<String> SCAN_ONLY = Set.of("--format", "--runtime", "--namespace", "-n", "--container", "--no-headers");
 
     public static CommandLine parse(String[] args) throws UsageException {
@@ -45,6 +48,9 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
         }
         if (mode == Mode.HELP) {
             return help(at + 1 < args.length ? topic(args, at + 1) : Mode.AGENT);
+        }
+        if (mode == Mode.EVENTS) {
+            return new CommandLine(mode, Format.TABLE, 10, List.of(), Mode.AGENT, ScanFilter.ALL, true, EventsOptions.parse(args, at));
         }
         Format format = Format.TABLE;
         int passes = 10;
@@ -63,8 +69,8 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
                 throw new UsageException("unexpected argument '" + a + "'", mode);
             }
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-            if (mode == Mode.AGENT && (SCAN_ONLY.contains(name) || name.equals("--passes"))) {
-                String command = name.equals("--passes") ? "bench" : "scan";
+            if (mode == Mode.AGENT && (SCAN_ONLY.contains(name) || name.equals("--passes") || EVENTS_ONLY.contains(name))) {
+                String command = name.equals("--passes") ? "bench" : EVENTS_ONLY.contains(name) ? "events" : "scan";
                 throw new UsageException(name + " needs a command (nscope " + command + " " + name + "=…)", Mode.AGENT);
             }
             if (mode == Mode.SCAN && SCAN_ONLY.contains(name) || mode == Mode.BENCH && name.equals("--passes")) {
@@ -102,11 +108,11 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
             spring.add(a);
         }
         if (version) {
-            return new CommandLine(Mode.VERSION, format, passes, List.of(), Mode.AGENT, ScanFilter.ALL, headers);
+            return new CommandLine(Mode.VERSION, format, passes, List.of(), Mode.AGENT, ScanFilter.ALL, headers, null);
         }
         // the agent hands every argument to Spring, as any Spring Boot application does
         List<String> springArgs = mode == Mode.AGENT ? List.of(args) : List.copyOf(spring);
-        return new CommandLine(mode, format, passes, springArgs, Mode.AGENT, new ScanFilter(runtime, namespace, container), headers);
+        return new CommandLine(mode, format, passes, springArgs, Mode.AGENT, new ScanFilter(runtime, namespace, container), headers, null);
     }
 
     /** The name of a command as typed. */
@@ -115,7 +121,7 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
     }
 
     private static CommandLine help(Mode topic) {
-        return new CommandLine(Mode.HELP, Format.TABLE, 10, List.of(), topic, ScanFilter.ALL, true);
+        return new CommandLine(Mode.HELP, Format.TABLE, 10, List.of(), topic, ScanFilter.ALL, true, null);
     }
 
     /** Where the command word is: the first argument that is neither an option nor an option's value; -1 for none. */
@@ -136,9 +142,10 @@ public record CommandLine(Mode mode, Format format, int passes, List<String> spr
         return switch (word) {
             case "scan" -> Mode.SCAN;
             case "bench" -> Mode.BENCH;
+            case "events" -> Mode.EVENTS;
             case "version" -> Mode.VERSION;
             case "help" -> Mode.HELP;
-            default -> throw new UsageException("unknown command '" + word + "' (expected scan, bench, version or help)", Mode.AGENT);
+            default -> throw new UsageException("unknown command '" + word + "' (expected scan, bench, events, version or help)", Mode.AGENT);
         };
     }
 

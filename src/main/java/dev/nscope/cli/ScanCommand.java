@@ -19,8 +19,9 @@ import java.util.Map;
  * are never made on one look, so the scanner looks twice: the second look comes {@link #SECOND_LOOK}
  * after the first, or, when the first found zombies, after {@code nscope.pid1.zombie-grace}, so that
  * only zombies that outlive the grace are judged unreaped; that wait is said on stderr. What the two looks
- * met is summed ({@code node.scanErrors}): a file the first look could not read counts even when the second
- * did not try it again.
+ * met is merged kind by kind, the larger count of the two ({@code node.scanErrors}): a file the first look could
+ * not read counts even when the second did not try it again, and a refusal that lasts (a runtime file counted at
+ * every pass that uses its read) counts once, not once per look.
  *
  * <p>stdout carries only the table or the document; the summary line, warnings and the wait go to stderr.
  */
@@ -47,7 +48,7 @@ public final class ScanCommand {
         }
         Thread.sleep(wait.toMillis());
         ScanSnapshot second = scanner.scan();
-        ScanSnapshot both = new ScanSnapshot(second.node().withScanErrors(sum(first.node().scanErrors(), second.node().scanErrors())),
+        ScanSnapshot both = new ScanSnapshot(second.node().withScanErrors(larger(first.node().scanErrors(), second.node().scanErrors())),
                 second.containers());
         List<ContainerSnapshot> shown = cl.filter().apply(both.containers());
         if (cl.format() == CommandLine.Format.JSON) {
@@ -63,11 +64,11 @@ public final class ScanCommand {
         return 0;
     }
 
-    /** Both looks' counts, kind by kind, in the order of the kinds. */
-    static Map<ErrorKind, Long> sum(Map<ErrorKind, Long> a, Map<ErrorKind, Long> b) {
+    /** Both looks' counts, kind by kind the larger, in the order of the kinds. */
+    static Map<ErrorKind, Long> larger(Map<ErrorKind, Long> a, Map<ErrorKind, Long> b) {
         Map<ErrorKind, Long> m = new EnumMap<>(ErrorKind.class);
-        a.forEach((k, v) -> m.merge(k, v, Long::sum));
-        b.forEach((k, v) -> m.merge(k, v, Long::sum));
+        a.forEach((k, v) -> m.merge(k, v, Math::max));
+        b.forEach((k, v) -> m.merge(k, v, Math::max));
         return Collections.unmodifiableMap(m);
     }
 

@@ -9,6 +9,7 @@ public final class Usage {
             usage: nscope                              run the agent (HTTP on port 9810: /actuator/containers, /actuator/prometheus, /actuator/health)
                    nscope scan [--format=table|json]   scan this host once, print the containers, exit ('nscope scan --help': filters)
                    nscope bench [--passes=N]           time cold and steady scan passes over this host
+                   nscope events [--follow]            the container events of a running agent ('nscope events --help')
                    nscope version                      the version and git revision of this build (also --version)
                    nscope help [COMMAND]               this text, or a command's (also COMMAND --help)
             properties (all modes): --nscope.procfs=/proc --nscope.sysfs=/sys --nscope.scan-interval=10s
@@ -36,6 +37,17 @@ public final class Usage {
             passes (median of N, 10 by default, 2 to 10000); a table, then one machine-readable line.
             exit status: 0 ok, 2 bad command line or configuration, 1 other failure""";
 
+    static final String EVENTS = """
+            usage: nscope events [--url=URL] [--since=N] [--follow] [--json] [--user=NAME]
+            Prints the container events a running agent keeps (GET /actuator/containers/events): started, stopped (with
+            how: exited, killed, oom-killed, signaled), pid1-restarted, oom-kill; oldest first.
+              --url=URL      the agent (default http://127.0.0.1:9810)
+              --since=N      only the events after number N
+              --follow       keep printing new events as they come (asks every 2 s; -f), until interrupted
+              --json         the JSON the agent serves; with --follow, one event per line
+              --user=NAME    basic auth as NAME, the password from the environment variable NSCOPE_PASSWORD
+            exit status: 0 ok, 2 bad command line, 1 the agent could not be asked (one line on stderr)""";
+
     static final String VERSION = """
             usage: nscope version   (or nscope --version)
             Prints the version of this build and the git revision it was built from ("unknown" when built outside a git
@@ -46,6 +58,7 @@ public final class Usage {
         return switch (command) {
             case SCAN -> SCAN;
             case BENCH -> BENCH;
+            case EVENTS -> EVENTS;
             case VERSION -> VERSION;
             case AGENT, HELP -> GENERAL;
         };
@@ -57,8 +70,9 @@ public final class Usage {
             case SCAN -> "nscope scan [--format=table|json] [--runtime=R] [--namespace=NS] [--container=ID|NAME] [--no-headers] "
                     + "(see 'nscope scan --help')";
             case BENCH -> "nscope bench [--passes=N] (see 'nscope bench --help')";
+            case EVENTS -> "nscope events [--url=URL] [--since=N] [--follow] [--json] [--user=NAME] (see 'nscope events --help')";
             case VERSION -> "nscope version";
-            case AGENT, HELP -> "nscope [scan|bench|version|help] [--nscope.x=y …] (see 'nscope help')";
+            case AGENT, HELP -> "nscope [scan|bench|events|version|help] [--nscope.x=y …] (see 'nscope help')";
         };
     }
 }

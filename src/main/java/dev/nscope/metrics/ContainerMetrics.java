@@ -106,6 +106,10 @@ final class ContainerMetrics {
         }));
         ResourceFamilies.add(s);
         TrafficFamilies.add(s);
+        s.add(gauge("nscope_container_start_time_seconds", "When the container's PID 1 started (else its oldest process), in seconds "
+                + "since the epoch", c -> c.startedAt() == null ? null : c.startedAt().getEpochSecond() + c.startedAt().getNano() / 1e9));
+        s.add(counter("nscope_container_restarts", "Times another PID 1 took the place of the container's last one under the same id",
+                ContainerSnapshot::restarts));
         s.add(gauge("nscope_container_processes", "Processes in the container", c -> c.processes().total()));
         s.add(gauge("nscope_container_threads", "Threads in the container", c -> c.processes().threads()));
         s.add(gauge("nscope_container_zombies", "Zombie processes in the container", c -> c.processes().zombies()));

@@ -104,6 +104,12 @@ final class ContainerAssembler {
             r.check(resFacts).ifPresent(findings::add);
         }
         ProcessInfo subject = pid1 != null ? pid1 : firstLive(g.members());
+        int restarts = PassMemory.pid1Seen(carried, pid1 == null ? null : pid1.identity());
+        ProcessInfo first = pid1 != null ? pid1 : earliest(g.members());
+        if (first != null && !first.identity().equals(carried.startedOf)) {
+            carried.startedOf = first.identity();
+            carried.startedAt = pass.starts().of(first.startTime());
+        }
         IsolationFacts isoFacts = isolation.facts(carried.isolation, subject, pid1 != null, facts == null ? null : facts.status(),
                 g.namespaces(), members, g.members(), pass, memory.pass());
         if (isoFacts != null) {
@@ -112,7 +118,18 @@ final class ContainerAssembler {
             }
         }
         return new ContainerSnapshot(g.id(), g.runtime(), name, md.image(), k8s, cgroupPath, g.namespaces(), pid1Info,
-                isoFacts == null ? null : isoFacts.isolation(), members.summary(), stats, List.copyOf(findings), members.list());
+                first == null ? null : carried.startedAt, restarts, isoFacts == null ? null : isoFacts.isolation(), members.summary(), stats, List.copyOf(findings), members.list());
+    }
+
+    /** The container's process that started first (its oldest), or null for none. */
+    private static ProcessInfo earliest(List<ProcessInfo> members) {
+        ProcessInfo e = null;
+        for (ProcessInfo p : members) {
+            if (e == null || p.startTime() < e.startTime()) {
+                e = p;
+            }
+        }
+        return e;
     }
 
     /** The container's first process that is not a zombie (the members are in pid order), or null. */

@@ -12,6 +12,7 @@ import dev.nscope.proc.NamespaceType;
 import dev.nscope.proc.Namespaces;
 import dev.nscope.proc.ProcCgroup;
 import dev.nscope.proc.ProcStatus;
+import dev.nscope.proc.ProcSystemStat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +140,16 @@ final class HostDiscovery {
             }
         }
         return null;
+    }
+
+    /** The kernel's boot time ({@code btime} of {@code stat}) in seconds since the epoch; -1 when it cannot be read. */
+    long bootSeconds() {
+        try {
+            buf.read(paths.proc("stat"));
+            return ProcSystemStat.bootTimeSeconds(buf.data(), buf.length());
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** A one-line file of the procfs ({@code sys/kernel/hostname}), trimmed; null when absent or empty. */

@@ -19,7 +19,7 @@ public record NodeInfo(String hostname, String kernel, NodeFacts facts, CgroupVe
                        long scanMillis, int processes, Namespaces hostNamespaces, Map<ErrorKind, Long> scanErrors,
                        List<String> warnings) {
 
-    /** This node with other scan error counts (the CLI's two looks, summed). */
+    /** This node with other scan error counts (the CLI's two looks, merged). */
     public NodeInfo withScanErrors(Map<ErrorKind, Long> errors) {
         return new NodeInfo(hostname, kernel, facts, cgroupVersion, scannedAt, scanMillis, processes, hostNamespaces, errors, warnings);
     }

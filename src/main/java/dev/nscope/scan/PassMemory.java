@@ -9,6 +9,7 @@ import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.RuntimeMetadataReader;
 import dev.nscope.host.ErrorCounts;
 import dev.nscope.pid1.Pid1Facts;
+import dev.nscope.proc.ProcessIdentity;
 
 import java.util.BitSet;
 import java.util.HashMap;
@@ -56,8 +57,10 @@ import java.util.Set;
  *       {@link #BLKIO_REPROBE} passes while the chosen one lists no device</td><td>while it lists devices</td></tr>
  * </table>
  *
- * A container's memory is dropped with the container: a pass that does not assemble it forgets it. Not
- * thread-safe: the scanning thread owns it.
+ * A container's memory is dropped with the container: a pass that does not assemble it forgets it, but for
+ * its restart count and its last PID 1, kept {@link #DEPARTED_KEEP_NANOS} (at most {@link #DEPARTED_MAX}
+ * containers) so that one that comes back with the same id (a {@code docker restart}, a restart policy)
+ * counts a restart. Not thread-safe: the scanning thread owns it.
  */
 final class PassMemory {
     static final int IDLE_REFRESH = 6;
@@ -67,6 +70,8 @@ final class PassMemory {
     static final int LACKING_RECHECK = 256;
     static final int BLKIO_REPROBE = 16;
     static final long METADATA_REFRESH_NANOS = 60_000_000_000L;
+    static final long DEPARTED_KEEP_NANOS = 15 * 60_000_000_000L;
+    static final int DEPARTED_MAX = 10_000;
 
     /** What a container left from the passes before. */
     static final class Container {
@@ -91,12 +96,22 @@ final class PassMemory {
         RuntimeMetadataReader.Read metadata;
         long metadataReadAt;
         long seenPass;
+        /** Its PID 1 when last seen (null: none yet), how many times another took its place, and when it started. */
+        ProcessIdentity lastPid1;
+        int restarts;
+        ProcessIdentity startedOf;
+        java.time.Instant startedAt;
         /** This pass's verdicts: its CPU usage has not moved; and it is its turn to have its figures read anyway. */
         boolean idle;
         boolean refreshDue;
     }
 
     private final Map<ContainerKey, Container> containers = new HashMap<>();
+    /** Containers gone in the last {@link #DEPARTED_KEEP_NANOS}: their last PID 1 and restarts, in the order they went. */
+    private final java.util.LinkedHashMap<ContainerKey, Departed> departed = new java.util.LinkedHashMap<>();
+
+    private record Departed(ProcessIdentity lastPid1, int restarts, long goneAtNanos) {
+    }
     /** The pids whose {@code stat} this pass carries over: the live members of idle containers. */
     private final BitSet carriedStats = new BitSet();
     private long pass;
@@ -152,11 +167,34 @@ final class PassMemory {
         return pass - readInPass >= LINKS_RECHECK && ((pid ^ pass) % LINKS_RECHECK) == 0;
     }
 
-    /** The memory of a container assembled in this pass (new when it was not known). */
+    /** The memory of a container assembled in this pass (new when it was not known; with its restarts if it came back). */
     Container container(ContainerKey key) {
-        Container c = containers.computeIfAbsent(key, k -> new Container());
+        Container c = containers.get(key);
+        if (c == null) {
+            c = new Container();
+            Departed d = departed.remove(key);
+            if (d != null) {
+                c.lastPid1 = d.lastPid1();
+                c.restarts = d.restarts();
+            }
+            containers.put(key, c);
+        }
         c.seenPass = pass;
         return c;
+    }
+
+    /**
+     * Notes the container's PID 1 of this pass: another than the last one is a restart. Returns how many restarts
+     * the container has had.
+     */
+    static int pid1Seen(Container c, ProcessIdentity pid1) {
+        if (pid1 != null) {
+            if (c.lastPid1 != null && !c.lastPid1.equals(pid1)) {
+                c.restarts++;
+            }
+            c.lastPid1 = pid1;
+        }
+        return c.restarts;
     }
 
     /** A claimed container's runtime metadata: read at first sight and when due, else the last read's. */
@@ -211,9 +249,25 @@ final class PassMemory {
         }
     }
 
-    /** Ends a pass: the containers it did not assemble are forgotten. */
-    Set<ContainerKey> endPass() {
-        containers.values().removeIf(c -> c.seenPass != pass);
+    /** Ends a pass at {@code nowNanos}: the containers it did not assemble are forgotten, but for their restarts. */
+    Set<ContainerKey> endPass(long nowNanos) {
+        for (java.util.Iterator<Map.Entry<ContainerKey, Container>> it = containers.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ContainerKey, Container> e = it.next();
+            Container c = e.getValue();
+            if (c.seenPass != pass) {
+                it.remove();
+                if (c.lastPid1 != null) {
+                    departed.put(e.getKey(), new Departed(c.lastPid1, c.restarts, nowNanos));
+                }
+            }
+        }
+        for (java.util.Iterator<Departed> it = departed.values().iterator(); it.hasNext(); ) {
+            Departed d = it.next();
+            if (departed.size() <= DEPARTED_MAX && nowNanos - d.goneAtNanos() < DEPARTED_KEEP_NANOS) {
+                break; // the rest went later
+            }
+            it.remove();
+        }
         return containers.keySet();
     }
 }

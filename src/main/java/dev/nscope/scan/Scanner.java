@@ -53,6 +53,7 @@ public final class Scanner {
     private final NodeFacts nodeFacts;
     private HostDiscovery.Host host;
     private String kernel;
+    private StartTimes starts = StartTimes.UNKNOWN;
 
     public Scanner(HostPaths paths, ScanOptions options) {
         paths.validate();
@@ -85,6 +86,7 @@ public final class Scanner {
         if (host == null) {
             host = discovery.discover();
             kernel = discovery.readLine("sys/kernel/osrelease");
+            starts = new StartTimes(discovery.bootSeconds(), ClockTicks.perSecond());
             table.kernel(kernel);
         }
         memory.beginPass(stats, errors);
@@ -97,12 +99,13 @@ public final class Scanner {
             mds.add(g.claim() == null ? ContainerMetadata.EMPTY
                     : memory.metadata(new ContainerKey(g.runtime(), g.id()), g.claim(), now, metadata, errors));
         }
-        ThisPass pass = new ThisPass(host.namespaces(), now, errors, networkOwners(groups, mds), processesByPath(processes));
+        ThisPass pass = new ThisPass(host.namespaces(), now, errors, networkOwners(groups, mds), processesByPath(processes),
+                starts);
         List<ContainerSnapshot> containers = new ArrayList<>(groups.size());
         for (int i = 0; i < groups.size(); i++) {
             containers.add(assembler.assemble(groups.get(i), mds.get(i), pass, memory));
         }
-        assembler.endPass(memory.endPass());
+        assembler.endPass(memory.endPass(System.nanoTime()));
         long millis = (System.nanoTime() - t0) / 1_000_000;
         NodeInfo node = new NodeInfo(discovery.readLine("sys/kernel/hostname"), kernel, nodeFacts, layout.version(), clock.instant(),
                 millis, processes.size(), host.namespaces(), errors.snapshot(),

@@ -14,7 +14,8 @@ import java.util.Set;
  *                        one per namespace (a pod's sandbox, else the earliest), none for the host's
  * @param processesByPath how many processes of the whole host sit in each cgroup (naming hierarchy),
  *                        to tell whether a sandbox has its cgroup to itself
+ * @param starts          the boot time, to make a process's start time an instant
  */
 record ThisPass(Namespaces host, long nowNanos, ErrorCounts errors, Set<String> networkOwners,
-                Map<String, Integer> processesByPath) {
+                Map<String, Integer> processesByPath, StartTimes starts) {
 }

@@ -38,6 +38,7 @@ import java.util.Set;
  * @param history      the short per-container history the web page charts
  * @param web          who may read what over HTTP
  * @param metrics      what the per-container series carry
+ * @param events       the kernel's process events and the ring of container events
  */
 @ConfigurationProperties("nscope")
 @Validated
@@ -55,7 +56,21 @@ public record NscopeProperties(
         @Valid @DefaultValue Rules rules,
         @Valid @DefaultValue History history,
         @Valid @DefaultValue Web web,
-        @Valid @DefaultValue Metrics metrics) {
+        @Valid @DefaultValue Metrics metrics,
+        @Valid @DefaultValue Events events) {
+
+    /**
+     * The kernel's process events and the ring of container events.
+     *
+     * @param enabled  listen to the kernel's process events connector (it needs the host's pid and user namespaces,
+     *                 and CAP_NET_ADMIN before Linux 6.6); off: polling alone, new containers seen at the next scan
+     * @param capacity container events kept for /actuator/containers/events (1 to 100000); the oldest go first
+     */
+    public record Events(
+            @DefaultValue("true") boolean enabled,
+            @Min(value = 1, message = CAPACITY) @Max(value = 100_000, message = CAPACITY) @DefaultValue("1000") int capacity) {
+        static final String CAPACITY = "nscope.events.capacity must be between 1 and 100000 (got ${validatedValue})";
+    }
 
     /**
      * What the per-container series carry besides id, name, runtime and the Kubernetes names.

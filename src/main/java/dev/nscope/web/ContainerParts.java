@@ -162,6 +162,7 @@ final class ContainerParts {
         return was.runtime() == c.runtime() && Objects.equals(was.name(), c.name()) && Objects.equals(was.image(), c.image())
                 && Objects.equals(was.kubernetes(), c.kubernetes()) && Objects.equals(was.cgroupPath(), c.cgroupPath())
                 && Objects.equals(was.namespaces(), c.namespaces()) && Objects.equals(wasHost, host)
-                && Objects.equals(was.pid1(), c.pid1()) && Objects.equals(was.isolation(), c.isolation());
+                && Objects.equals(was.pid1(), c.pid1()) && Objects.equals(was.startedAt(), c.startedAt())
+                && was.restarts() == c.restarts() && Objects.equals(was.isolation(), c.isolation());
     }
 }

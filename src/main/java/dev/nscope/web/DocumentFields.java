@@ -29,6 +29,8 @@ final class DocumentFields {
     static final SerializableString CGROUP_PATH = name("cgroupPath");
     static final SerializableString NAMESPACES = name("namespaces");
     static final SerializableString PID1 = name("pid1");
+    static final SerializableString STARTED_AT = name("startedAt");
+    static final SerializableString RESTARTS = name("restarts");
     static final SerializableString ISOLATION = name("isolation");
     static final SerializableString PROCESSES = name("processes");
     static final SerializableString STATS = name("stats");
@@ -101,6 +103,10 @@ final class DocumentFields {
         namespaces(g, c.namespaces(), host);
         g.writeName(PID1);
         RecordJson.write(g, c.pid1());
+        g.writeName(STARTED_AT);
+        g.writeString(c.startedAt() == null ? null : c.startedAt().toString());
+        g.writeName(RESTARTS);
+        g.writeNumber(c.restarts());
         g.writeName(ISOLATION);
         RecordJson.write(g, c.isolation());
     }

@@ -91,7 +91,7 @@ class CommandLineTest {
         UsageException scan = catchUsage("scan", "--fromat=json");
         assertThat(scan.line()).startsWith("unknown option '--fromat=json' for scan; usage: nscope scan [--format=table|json]")
                 .endsWith("(see 'nscope scan --help')").doesNotContain("\n");
-        assertThat(catchUsage("scna").line()).contains("; usage: nscope [scan|bench|version|help]").doesNotContain("\n");
+        assertThat(catchUsage("scna").line()).contains("; usage: nscope [scan|bench|events|version|help]").doesNotContain("\n");
     }
 
     static UsageException catchUsage(String... args) {

@@ -114,6 +114,8 @@ class DaemonSetEquivalentTest {
             JsonNode node = doc.get("node");
             assertThat(node.get("warnings")).as(node.toString()).isEmpty();
             assertThat(node.get("scanErrors").get("permission").asLong()).isZero();
+            // the kernel's process events: host pid and user namespaces, NET_ADMIN (needed before Linux 6.6)
+            assertThat(run.metric("nscope_event_source_up")).as("listening to process events").isEqualTo(1.0);
 
             for (GenericContainer<?> c : List.of(sleep, init, user)) {
                 JsonNode j = container(doc, name(c));
@@ -283,6 +285,7 @@ class DaemonSetEquivalentTest {
         for (String c : caps) {
             m |= 1L << switch (c) {
                 case "DAC_READ_SEARCH" -> 2;
+                case "NET_ADMIN" -> 12;
                 case "SYS_PTRACE" -> 19;
                 default -> throw new AssertionError("capability not expected in the chart: " + c);
             };

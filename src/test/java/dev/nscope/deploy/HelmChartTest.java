@@ -98,7 +98,10 @@ class HelmChartTest {
         assertThat(sc.get("allowPrivilegeEscalation")).isEqualTo(false);
         assertThat(sc.get("readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(at(sc, "capabilities", "drop")).isEqualTo(List.of("ALL"));
-        assertThat(at(sc, "capabilities", "add")).isEqualTo(List.of("SYS_PTRACE", "DAC_READ_SEARCH"));
+        // NET_ADMIN only for the process events (on unless a values file turns them off)
+        boolean events = !r.agentArgs().contains("--nscope.events.enabled=false");
+        assertThat(at(sc, "capabilities", "add")).isEqualTo(events ? List.of("SYS_PTRACE", "DAC_READ_SEARCH", "NET_ADMIN")
+                : List.of("SYS_PTRACE", "DAC_READ_SEARCH"));
         assertThat(at(sc, "seccompProfile", "type")).isEqualTo("RuntimeDefault");
 
         // every host path is mounted read-only; procfs and sysfs where the arguments say
@@ -306,7 +309,7 @@ class HelmChartTest {
         assertThat(at(r.one("DaemonSet"), "spec", "template", "metadata", "annotations",
                 "container.apparmor.security.beta.kubernetes.io/nscope")).isEqualTo("unconfined");
         // nothing else loosens
-        assertThat(at(r.agent(), "securityContext", "capabilities", "add")).isEqualTo(List.of("SYS_PTRACE", "DAC_READ_SEARCH"));
+        assertThat(at(r.agent(), "securityContext", "capabilities", "add")).isEqualTo(List.of("SYS_PTRACE", "DAC_READ_SEARCH", "NET_ADMIN"));
         assertThat(at(r.agent(), "securityContext", "privileged")).isEqualTo(false);
     }
 

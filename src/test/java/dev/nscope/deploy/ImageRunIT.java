@@ -455,6 +455,7 @@ class ImageRunIT {
         for (String c : caps) {
             m |= 1L << switch (c) {
                 case "DAC_READ_SEARCH" -> 2;
+                case "NET_ADMIN" -> 12;
                 case "SYS_PTRACE" -> 19;
                 default -> throw new AssertionError("capability not expected in the chart: " + c);
             };

@@ -95,6 +95,8 @@ public final class TestData {
         private Namespaces namespaces = Namespaces.none();
         private Pid1Info pid1;
         private Isolation isolation;
+        private java.time.Instant startedAt;
+        private int restarts;
         private ProcessSummary processes = new ProcessSummary(1, 1, 0, Map.of("S", 1));
         private ContainerStats stats = ContainerStats.NONE;
         private List<Finding> findings = List.of();
@@ -113,13 +115,15 @@ public final class TestData {
         public Container namespaces(Namespaces v) { namespaces = v; return this; }
         public Container pid1(Pid1Info v) { pid1 = v; return this; }
         public Container isolation(Isolation v) { isolation = v; return this; }
+        public Container startedAt(java.time.Instant v) { startedAt = v; return this; }
+        public Container restarts(int v) { restarts = v; return this; }
         public Container processes(ProcessSummary v) { processes = v; return this; }
         public Container stats(ContainerStats v) { stats = v; return this; }
         public Container findings(List<Finding> v) { findings = v; return this; }
         public Container processList(List<ProcessEntry> v) { processList = v; return this; }
 
         public ContainerSnapshot build() {
-            return new ContainerSnapshot(id, runtime, name, image, kubernetes, cgroupPath, namespaces, pid1, isolation, processes, stats,
+            return new ContainerSnapshot(id, runtime, name, image, kubernetes, cgroupPath, namespaces, pid1, startedAt, restarts, isolation, processes, stats,
                     findings, processList);
         }
     }

@@ -37,7 +37,7 @@ public record ContainersDocument(Node node, List<Container> containers) {
 
     public record Container(String id, String runtime, String name, String image, KubernetesRef kubernetes,
                             String cgroupPath, Map<String, NamespaceView> namespaces, Pid1Info pid1,
-                            Isolation isolation, ProcessSummary processes, ContainerStats stats, List<FindingView> findings) {
+                            String startedAt, int restarts, Isolation isolation, ProcessSummary processes, ContainerStats stats, List<FindingView> findings) {
     }
 
     /** A finding with its severity as the contract's label. */
@@ -54,7 +54,7 @@ public record ContainersDocument(Node node, List<Container> containers) {
     /** A container with its process list: {@code /actuator/containers/{id}}. */
     public record ContainerDetail(String id, String runtime, String name, String image, KubernetesRef kubernetes,
                                   String cgroupPath, Map<String, NamespaceView> namespaces, Pid1Info pid1,
-                                  Isolation isolation, ProcessSummary processes, ContainerStats stats, List<FindingView> findings,
+                                  String startedAt, int restarts, Isolation isolation, ProcessSummary processes, ContainerStats stats, List<FindingView> findings,
                                   List<ProcessView> processList) {
     }
 
@@ -86,7 +86,7 @@ public record ContainersDocument(Node node, List<Container> containers) {
 
     static Container container(ContainerSnapshot c, Namespaces host) {
         return new Container(c.id(), label(c.runtime()), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
-                namespaces(c.namespaces(), host), c.pid1(), c.isolation(), c.processes(), c.stats(), FindingView.of(c.findings()));
+                namespaces(c.namespaces(), host), c.pid1(), c.startedAt() == null ? null : c.startedAt().toString(), c.restarts(), c.isolation(), c.processes(), c.stats(), FindingView.of(c.findings()));
     }
 
     public static ContainerDetail detail(ContainerSnapshot c, Namespaces host) {
@@ -97,7 +97,7 @@ public record ContainersDocument(Node node, List<Container> containers) {
     public static ContainerDetail detail(ContainerSnapshot c, Namespaces host, boolean commandLines) {
         List<ProcessView> procs = c.processList().stream().map(p -> process(p, commandLines)).toList();
         return new ContainerDetail(c.id(), label(c.runtime()), c.name(), c.image(), c.kubernetes(), c.cgroupPath(),
-                namespaces(c.namespaces(), host), c.pid1(), c.isolation(), c.processes(), c.stats(), FindingView.of(c.findings()), procs);
+                namespaces(c.namespaces(), host), c.pid1(), c.startedAt() == null ? null : c.startedAt().toString(), c.restarts(), c.isolation(), c.processes(), c.stats(), FindingView.of(c.findings()), procs);
     }
 
     private static ProcessView process(ProcessEntry p, boolean commandLines) {

@@ -226,6 +226,13 @@ class ContainersEndpointTest {
         JsonNode cli = JSON.readTree(out.toString(StandardCharsets.UTF_8));
         Thread.sleep(500);
         JsonNode http = JSON.readTree(get("/actuator/containers").body());
+        // the agent's own warning that it cannot listen to process events on a fixture tree: scan does not listen
+        tools.jackson.databind.node.ArrayNode warnings = (tools.jackson.databind.node.ArrayNode) http.get("node").get("warnings");
+        for (int i = warnings.size() - 1; i >= 0; i--) {
+            if (warnings.get(i).asString().startsWith("process events unavailable: ")) {
+                warnings.remove(i);
+            }
+        }
         for (JsonNode d : List.of(cli, http)) {
             ((ObjectNode) d.get("node")).remove(List.of("scannedAt", "scanMillis"));
             // how long a zombie has been seen, and since how many looks, depends on when each started

@@ -143,16 +143,18 @@ class ContainersJsonTest {
         ContainersJson json = new ContainersJson();
         byte[] expected = MAPPER.writeValueAsBytes(ContainersDocument.of(s));
         assertThat(expected.length).isGreaterThan(1_000_000);
-        for (int i = 0; i < 5; i++) { // warm both
+        // warm both well past C2's thresholds: the steady figure depends on its escape analysis (C1-compiled code
+        // allocates about half as much again), and on a loaded machine the compile queue lags the calls
+        for (int i = 0; i < 40; i++) {
             json.document(s).transferTo(java.io.OutputStream.nullOutputStream());
             MAPPER.writeValueAsBytes(ContainersDocument.of(s));
         }
-        long ours = leastAllocated(5, () -> stream(json, s));
+        long ours = leastAllocated(10, () -> stream(json, s));
         long mapper = leastAllocated(5, () -> MAPPER.writeValueAsBytes(ContainersDocument.of(s)));
         long oursNanos = bestNanos(5, () -> stream(json, s));
         long mapperNanos = bestNanos(5, () -> MAPPER.writeValueAsBytes(ContainersDocument.of(s)));
         System.out.printf("containers document of 1,000 containers, %,d bytes: nscope %.1f ms, %,d bytes allocated; "
-                + "the mapper %.1f ms, %,d bytes allocated (least and best of 5)%n", expected.length, oursNanos / 1e6, ours, mapperNanos / 1e6, mapper);
+                + "the mapper %.1f ms, %,d bytes allocated (least of 10, best of 5)%n", expected.length, oursNanos / 1e6, ours, mapperNanos / 1e6, mapper);
         assertThat(ours).isLessThan(expected.length / 2);
         assertThat(ours).isLessThan(mapper / 4);
         assertThat(oursNanos).isLessThan(mapperNanos);
