@@ -410,6 +410,47 @@ local rule(config, a) = {
         },
       ],
     },
+    {
+      // How the node's containers ended, from the kernel's process events (nscope_container_stops_total):
+      // node-level series, the containers are gone, so these alerts name the node and the outcome, and
+      // `nscope events` on the node names the containers. Windows, not a `for`: a count of stops over 30
+      // (15) minutes is already a sustained condition, and it resolves as the window moves past them.
+      name: 'nscope-stops',
+      alerts: [
+        {
+          alert: 'NscopeContainersKilledAtStop',
+          expr: |||
+            increase(nscope_container_stops_total{%(nscopeSelector)s, outcome="killed"}[30m]) > 2
+          |||,
+          severity: 'warning',
+          summary: 'Containers on a node keep ending by SIGKILL: their PID 1 ignores SIGTERM.',
+          description: |||
+            {{ $value | printf "%.0f" }} containers on {{ $labels.instance }} ended by SIGKILL in the last
+            30 minutes: most often PID 1 ignored SIGTERM until the runtime's stop timeout killed it, so
+            each stop loses what the application had not written or finished and every rollout waits out
+            the grace period. `nscope events` on the node names them; NscopePid1SigtermDropped names the
+            running containers that will do the same.
+          |||,
+        },
+        {
+          // NscopeContainerOOMKilled counts OOM kills in live containers (memory.events); a container
+          // whose PID 1 is OOM-killed ends, and its cgroup and series go with it, often before a scan
+          // sees the kill. The stop counter outlives it.
+          alert: 'NscopeContainersStoppedByOOMKiller',
+          expr: |||
+            increase(nscope_container_stops_total{%(nscopeSelector)s, outcome="oom-killed"}[15m]) > 0
+          |||,
+          severity: 'warning',
+          summary: 'The OOM killer ended containers on a node by killing their PID 1.',
+          description: |||
+            {{ $value | printf "%.0f" }} container(s) on {{ $labels.instance }} ended in the last 15
+            minutes because the OOM killer killed their PID 1: they hit their memory limit (Kubernetes
+            shows OOMKilled and restarts them). Their series are gone with them; `nscope events` on the
+            node names them.
+          |||,
+        },
+      ],
+    },
   ],
 
   prometheusAlerts+:: {

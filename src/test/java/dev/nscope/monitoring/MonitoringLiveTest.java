@@ -100,7 +100,10 @@ class MonitoringLiveTest {
             "NscopeScansStale", "the agent under test scans every second",
             "NscopeScanSlow", "a scan of this host takes well under 5 s",
             "NscopeAgentWarnings", "the agent under test runs as root and reads everything",
-            "NscopeContainerMemoryHighThrottled", "no test container has a memory.high: Docker sets none (and cgroup v1 has none)"));
+            "NscopeContainerMemoryHighThrottled", "no test container has a memory.high: Docker sets none (and cgroup v1 has none)",
+            "NscopeContainersKilledAtStop", "no test container stops while Prometheus watches (the series are there, at 0)",
+            "NscopeContainersStoppedByOOMKiller", "no test container stops while Prometheus watches (the OOM killer's victims"
+                    + " in al-mon-burner are never its PID 1)"));
     /** Rule selectors that may find no series on this host, with the kernel's reason. */
     static final Map<String, String> EMPTY_SELECTORS = new TreeMap<>();
 
