@@ -279,6 +279,61 @@ class DashboardsTest {
         }).toList();
     }
 
+    /**
+     * Every {@code nscope_*} series a dashboard queries is one that docs/metrics.md documents: a misspelt name would
+     * find no data for good ({@link MonitoringLiveTest} proves the data on a live host, this holds without one).
+     */
+    @Test
+    void everyNscopeSeriesTheDashboardsQueryIsDocumented() throws Exception {
+        Set<String> documented = documentedMetrics(java.nio.file.Files.readString(METRICS_DOC));
+        assertThat(documented).contains("nscope_container_finding", "nscope_container_stops_total", "nscope_event_source_up",
+                "nscope_container_network_receive_packets_dropped_total");
+        Pattern name = Pattern.compile("\\bnscope_\\w+");
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            for (Dashboards.Query q : d.queries()) {
+                Matcher m = name.matcher(q.expr());
+                while (m.find()) {
+                    assertThat(documented).as("%s: %s is in %s", q.where(), m.group(), METRICS_DOC).contains(m.group());
+                }
+            }
+        }
+    }
+
+    static final java.nio.file.Path METRICS_DOC = java.nio.file.Path.of("docs/metrics.md");
+
+    /**
+     * The metric names of docs/metrics.md's code spans: {@code a_{x,y}_b} stands for a_x_b and a_y_b; a trailing
+     * {@code {label,…}} is the series' labels. Both readings are kept (a name that matches either is documented).
+     */
+    static Set<String> documentedMetrics(String markdown) {
+        Set<String> out = new TreeSet<>();
+        Matcher span = Pattern.compile("`([^`]+)`").matcher(markdown);
+        while (span.find()) {
+            List<String> names = new ArrayList<>(List.of(""));
+            for (String part : span.group(1).split("(?=\\{)|(?<=})")) {
+                List<String> next = new ArrayList<>();
+                for (String prefix : names) {
+                    if (part.startsWith("{") && part.endsWith("}")) {
+                        next.add(prefix);
+                        for (String alt : part.substring(1, part.length() - 1).split(",")) {
+                            next.add(prefix + alt.strip());
+                        }
+                    } else {
+                        next.add(prefix + part);
+                    }
+                }
+                names = next;
+            }
+            for (String n : names) {
+                Matcher m = Pattern.compile("^nscope_\\w+").matcher(n);
+                if (m.find()) {
+                    out.add(m.group());
+                }
+            }
+        }
+        return out;
+    }
+
     @Test
     void queriesUseOnlyDefinedVariablesInPlainSyntax() {
         for (Dashboards.Dashboard d : Dashboards.all()) {
