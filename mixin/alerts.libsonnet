@@ -369,6 +369,88 @@ local rule(config, a) = {
         },
       ],
     },
+    {
+      // Configuration facts, read once per PID 1: they do not come and go as load does, so a short `for`
+      // is enough; it only spares a one-off tool run (`docker run --rm --privileged …`) a page. The other
+      // isolation findings (dangerous-capabilities, seccomp-unconfined, host-path-mounted) are on the
+      // dashboards, not paged: they are often intended.
+      name: 'nscope-isolation',
+      alerts: [
+        {
+          alert: 'NscopeContainerPrivileged',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="privileged"})
+          |||,
+          'for': '5m',
+          severity: 'critical',
+          summary: 'A container runs privileged: it can take over its node.',
+          description: |||
+            PID 1 of container
+            %s
+            on {{ $labels.instance }} holds CAP_SYS_ADMIN with seccomp disabled in the host's user namespace
+            (--privileged, securityContext.privileged, or the same in effect): it can mount, load kernel
+            modules and reach the node's devices as root on the node can.
+          ||| % container,
+        },
+        {
+          alert: 'NscopeContainerRuntimeSocketMounted',
+          expr: |||
+            max without (severity) (nscope_container_finding{%(nscopeSelector)s, rule="runtime-socket-mounted"})
+          |||,
+          'for': '5m',
+          severity: 'critical',
+          summary: "A container has the container runtime's API socket mounted: it can take over its node.",
+          description: |||
+            Container
+            %s
+            on {{ $labels.instance }} has a container runtime's socket (docker.sock, containerd.sock, …)
+            mounted in: whatever runs in it can start containers of its choosing on the node, as root. A
+            read-only mount does not stop a connect.
+          ||| % container,
+        },
+      ],
+    },
+    {
+      // How the node's containers ended, from the kernel's process events (nscope_container_stops_total):
+      // node-level series, the containers are gone, so these alerts name the node and the outcome, and
+      // `nscope events` on the node names the containers. Windows, not a `for`: a count of stops over 30
+      // (15) minutes is already a sustained condition, and it resolves as the window moves past them.
+      name: 'nscope-stops',
+      alerts: [
+        {
+          alert: 'NscopeContainersKilledAtStop',
+          expr: |||
+            increase(nscope_container_stops_total{%(nscopeSelector)s, outcome="killed"}[30m]) > 2
+          |||,
+          severity: 'warning',
+          summary: 'Containers on a node keep ending by SIGKILL: their PID 1 ignores SIGTERM.',
+          description: |||
+            {{ $value | printf "%.0f" }} containers on {{ $labels.instance }} ended by SIGKILL in the last
+            30 minutes: most often PID 1 ignored SIGTERM until the runtime's stop timeout killed it, so
+            each stop loses what the application had not written or finished and every rollout waits out
+            the grace period. `nscope events` on the node names them; NscopePid1SigtermDropped names the
+            running containers that will do the same.
+          |||,
+        },
+        {
+          // NscopeContainerOOMKilled counts OOM kills in live containers (memory.events); a container
+          // whose PID 1 is OOM-killed ends, and its cgroup and series go with it, often before a scan
+          // sees the kill. The stop counter outlives it.
+          alert: 'NscopeContainersStoppedByOOMKiller',
+          expr: |||
+            increase(nscope_container_stops_total{%(nscopeSelector)s, outcome="oom-killed"}[15m]) > 0
+          |||,
+          severity: 'warning',
+          summary: 'The OOM killer ended containers on a node by killing their PID 1.',
+          description: |||
+            {{ $value | printf "%.0f" }} container(s) on {{ $labels.instance }} ended in the last 15
+            minutes because the OOM killer killed their PID 1: they hit their memory limit (Kubernetes
+            shows OOMKilled and restarts them). Their series are gone with them; `nscope events` on the
+            node names them.
+          |||,
+        },
+      ],
+    },
   ],
 
   prometheusAlerts+:: {

@@ -55,6 +55,9 @@ class DashboardsTest {
             assertThat(text(ds.path("type"))).isEqualTo("datasource");
             assertThat(text(ds.path("query"))).isEqualTo("prometheus");
             for (JsonNode p : d.panels()) {
+                if (isRow(p)) {
+                    continue;
+                }
                 assertThat(text(p.path("datasource").path("uid"))).as("%s / %s", d.uid(), text(p.path("title"))).isEqualTo(DS);
                 for (JsonNode t : p.path("targets")) {
                     assertThat(text(t.path("datasource").path("uid"))).as("%s / %s", d.uid(), text(p.path("title"))).isEqualTo(DS);
@@ -170,16 +173,7 @@ class DashboardsTest {
             for (JsonNode p : d.panels()) {
                 String where = d.uid() + " / " + text(p.path("title"));
                 assertThat(ids.add(p.path("id").asInt())).as("%s: unique panel id", where).isTrue();
-                assertThat(text(p.path("type"))).as(where).isIn(PANEL_TYPES);
                 assertThat(text(p.path("title"))).as(where).isNotBlank();
-                assertThat(text(p.path("description"))).as("%s: a description", where).isNotBlank();
-                assertThat(text(p.path("fieldConfig").path("defaults").path("unit"))).as("%s: fieldConfig.defaults.unit", where).isNotBlank();
-                assertThat(p.path("targets").size()).as("%s: targets", where).isPositive();
-                Set<String> refs = new HashSet<>();
-                for (JsonNode t : p.path("targets")) {
-                    assertThat(refs.add(text(t.path("refId")))).as("%s: unique refId", where).isTrue();
-                    assertThat(text(t.path("expr"))).as("%s: expr", where).isNotBlank();
-                }
                 JsonNode g = p.path("gridPos");
                 int x = g.path("x").asInt(), y = g.path("y").asInt(), w = g.path("w").asInt(), h = g.path("h").asInt();
                 assertThat(w).as("%s: width", where).isBetween(1, 24);
@@ -190,8 +184,154 @@ class DashboardsTest {
                     assertThat(overlap).as("%s overlaps another panel", where).isFalse();
                 }
                 boxes.add(new int[] {x, y, w, h});
+                if (isRow(p)) {
+                    // a section heading across the board: no query of its own
+                    assertThat(List.of(x, w, h)).as("%s: a row spans the board, one unit high", where).containsExactly(0, 24, 1);
+                    assertThat(p.has("targets")).as("%s: a row has no targets", where).isFalse();
+                    continue;
+                }
+                assertThat(text(p.path("type"))).as(where).isIn(PANEL_TYPES);
+                assertThat(text(p.path("description"))).as("%s: a description", where).isNotBlank();
+                assertThat(text(p.path("fieldConfig").path("defaults").path("unit"))).as("%s: fieldConfig.defaults.unit", where).isNotBlank();
+                assertThat(p.path("targets").size()).as("%s: targets", where).isPositive();
+                Set<String> refs = new HashSet<>();
+                for (JsonNode t : p.path("targets")) {
+                    assertThat(refs.add(text(t.path("refId")))).as("%s: unique refId", where).isTrue();
+                    assertThat(text(t.path("expr"))).as("%s: expr", where).isNotBlank();
+                }
             }
         }
+    }
+
+    /**
+     * The PID-1 board's Posture row: a count per isolation rule (the critical ones red from one container on) and a
+     * table of the containers with any of them, all from {@code nscope_container_finding} alone.
+     */
+    @Test
+    void thePid1BoardHasAPostureRowOfTheIsolationFindings() {
+        Dashboards.Dashboard d = Dashboards.all().stream().filter(b -> b.uid().equals("nscope-pid1")).findFirst().orElseThrow();
+        List<JsonNode> row = rowPanels(d, "Posture");
+        assertThat(row).as("panels of the Posture row").isNotEmpty();
+        Pattern ruleMatcher = Pattern.compile("\\brule=(~?)\"([^\"]*)\"");
+        Set<String> counted = new TreeSet<>();
+        boolean table = false;
+        for (JsonNode p : row) {
+            String where = "nscope-pid1 / " + text(p.path("title"));
+            for (JsonNode t : p.path("targets")) {
+                String expr = text(t.path("expr"));
+                for (String sel : RuleFile.selectors(expr)) {
+                    assertThat(sel).as("%s: only the findings", where).startsWith("nscope_container_finding{");
+                }
+                Matcher m = ruleMatcher.matcher(expr);
+                assertThat(m.find()).as("%s: names its rules: %s", where, expr).isTrue();
+                Set<String> rules = m.group(1).isEmpty() ? Set.of(m.group(2)) : Set.of(m.group(2).split("\\|"));
+                assertThat(rules).as(where).isSubsetOf(ISOLATION_RULES);
+                if (text(p.path("type")).equals("stat")) {
+                    assertThat(rules).as("%s: one rule per stat", where).hasSize(1);
+                    counted.addAll(rules);
+                    String rule = rules.iterator().next();
+                    // a stat counts containers, 0 when there are none (not "No data")
+                    assertThat(expr).as(where).startsWith("count(").endsWith(" or vector(0)");
+                    if (CRITICAL_ISOLATION_RULES.contains(rule)) {
+                        JsonNode steps = p.path("fieldConfig").path("defaults").path("thresholds").path("steps");
+                        assertThat(text(steps.path(steps.size() - 1).path("color"))).as("%s: red for a critical rule", where).isEqualTo("red");
+                        assertThat(steps.path(steps.size() - 1).path("value").asInt()).as(where).isEqualTo(1);
+                    }
+                } else if (text(p.path("type")).equals("table")) {
+                    table = true;
+                    assertThat(rules).as("%s: every isolation rule", where).isEqualTo(ISOLATION_RULES);
+                    assertThat(t.path("instant").asBoolean()).as("%s: an instant query", where).isTrue();
+                    assertThat(text(t.path("format"))).isEqualTo("table");
+                    JsonNode columns = p.path("transformations").path(0).path("options").path("indexByName");
+                    for (String c : List.of("name", "id", "runtime", "rule", "severity")) {
+                        assertThat(columns.has(c)).as("%s: column %s", where, c).isTrue();
+                        assertThat(expr).as("%s: keeps %s", where, c).containsPattern("by \\([^)]*\\b" + c + "\\b");
+                    }
+                }
+            }
+        }
+        assertThat(counted).as("a stat per isolation rule").isEqualTo(ISOLATION_RULES);
+        assertThat(table).as("a table of the containers").isTrue();
+    }
+
+    static final Set<String> ISOLATION_RULES = new TreeSet<>(Set.of("privileged", "dangerous-capabilities", "seccomp-unconfined",
+            "runtime-socket-mounted", "host-path-mounted"));
+    static final Set<String> CRITICAL_ISOLATION_RULES = Set.of("privileged", "runtime-socket-mounted");
+
+    static boolean isRow(JsonNode p) {
+        return "row".equals(text(p.path("type")));
+    }
+
+    /** The panels under the row titled {@code title}: below it, down to the next row (an open row holds them in place). */
+    static List<JsonNode> rowPanels(Dashboards.Dashboard d, String title) {
+        List<JsonNode> rows = d.panels().stream().filter(DashboardsTest::isRow).toList();
+        JsonNode row = rows.stream().filter(r -> text(r.path("title")).equals(title)).findFirst().orElseThrow();
+        int top = row.path("gridPos").path("y").asInt();
+        int bottom = rows.stream().mapToInt(r -> r.path("gridPos").path("y").asInt()).filter(y -> y > top).min().orElse(Integer.MAX_VALUE);
+        if (row.path("collapsed").asBoolean()) {
+            List<JsonNode> inner = new ArrayList<>();
+            row.path("panels").forEach(inner::add);
+            return inner;
+        }
+        return d.panels().stream().filter(p -> !isRow(p)).filter(p -> {
+            int y = p.path("gridPos").path("y").asInt();
+            return y > top && y < bottom;
+        }).toList();
+    }
+
+    /**
+     * Every {@code nscope_*} series a dashboard queries is one that docs/metrics.md documents: a misspelt name would
+     * find no data for good ({@link MonitoringLiveTest} proves the data on a live host, this holds without one).
+     */
+    @Test
+    void everyNscopeSeriesTheDashboardsQueryIsDocumented() throws Exception {
+        Set<String> documented = documentedMetrics(java.nio.file.Files.readString(METRICS_DOC));
+        assertThat(documented).contains("nscope_container_finding", "nscope_container_stops_total", "nscope_event_source_up",
+                "nscope_container_network_receive_packets_dropped_total");
+        Pattern name = Pattern.compile("\\bnscope_\\w+");
+        for (Dashboards.Dashboard d : Dashboards.all()) {
+            for (Dashboards.Query q : d.queries()) {
+                Matcher m = name.matcher(q.expr());
+                while (m.find()) {
+                    assertThat(documented).as("%s: %s is in %s", q.where(), m.group(), METRICS_DOC).contains(m.group());
+                }
+            }
+        }
+    }
+
+    static final java.nio.file.Path METRICS_DOC = java.nio.file.Path.of("docs/metrics.md");
+
+    /**
+     * The metric names of docs/metrics.md's code spans: {@code a_{x,y}_b} stands for a_x_b and a_y_b; a trailing
+     * {@code {label,…}} is the series' labels. Both readings are kept (a name that matches either is documented).
+     */
+    static Set<String> documentedMetrics(String markdown) {
+        Set<String> out = new TreeSet<>();
+        Matcher span = Pattern.compile("`([^`]+)`").matcher(markdown);
+        while (span.find()) {
+            List<String> names = new ArrayList<>(List.of(""));
+            for (String part : span.group(1).split("(?=\\{)|(?<=})")) {
+                List<String> next = new ArrayList<>();
+                for (String prefix : names) {
+                    if (part.startsWith("{") && part.endsWith("}")) {
+                        next.add(prefix);
+                        for (String alt : part.substring(1, part.length() - 1).split(",")) {
+                            next.add(prefix + alt.strip());
+                        }
+                    } else {
+                        next.add(prefix + part);
+                    }
+                }
+                names = next;
+            }
+            for (String n : names) {
+                Matcher m = Pattern.compile("^nscope_\\w+").matcher(n);
+                if (m.find()) {
+                    out.add(m.group());
+                }
+            }
+        }
+        return out;
     }
 
     @Test
