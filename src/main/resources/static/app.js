@@ -1,15 +1,18 @@
-// nscope's page: the node summary, the containers table, the namespace map and one container's view.
+// nscope's page: the node summary, the containers table, the namespace map, the container events and one
+// container's view.
 // It reads only the agent's own JSON (relative URLs, the browser's credentials) and loads nothing
 // from outside the agent.
 import {clear, el, getJson, loadRules, SEVERITIES, time} from './util.js';
 import {createTable} from './table.js';
 import {createMap} from './map.js';
 import {createContainerView} from './container.js';
+import {createEvents} from './events.js';
 
 const OVERVIEW_PERIOD_MS = 5000;
 const views = {
   overview: document.getElementById('view-overview'),
   map: document.getElementById('view-map'),
+  events: document.getElementById('view-events'),
   container: document.getElementById('view-container'),
 };
 const state = {doc: null, prev: null, view: null};
@@ -18,7 +21,8 @@ const open = (id) => {
 };
 const table = createTable(document.getElementById('table'), open);
 const map = createMap(document.getElementById('map-chart'), document.getElementById('map-groups'), open);
-const container = createContainerView(views.container, () => state.doc);
+const events = createEvents(views.events, () => state.doc);
+const container = createContainerView(views.container, () => state.doc, events);
 
 function summary(doc) {
   const n = doc.node;
@@ -50,7 +54,12 @@ function summary(doc) {
   clear(w, notes.map((t) => el('div', {}, t)));
 }
 
+/** The document and the events that came since the last poll, side by side. */
 async function refresh() {
+  await Promise.all([refreshDocument(), events.poll()]);
+}
+
+async function refreshDocument() {
   try {
     const doc = await getJson('actuator/containers');
     if (state.doc && doc.node.scannedAt === state.doc.node.scannedAt) {
@@ -65,6 +74,7 @@ async function refresh() {
     summary(doc);
     table.update(doc, state.prev);
     if (state.view === 'map') map.update(doc);
+    events.update(); // links to the containers still here; why there are no events
   } catch (e) {
     const box = document.getElementById('error');
     box.hidden = false;
@@ -75,13 +85,15 @@ async function refresh() {
 function route() {
   const hash = location.hash || '#/';
   const m = hash.match(/^#\/container\/(.+)$/);
-  const view = m ? 'container' : hash === '#/map' ? 'map' : 'overview';
+  const view = m ? 'container' : hash === '#/map' ? 'map' : hash === '#/events' ? 'events' : 'overview';
   state.view = view;
   for (const [k, v] of Object.entries(views)) v.hidden = k !== view;
   document.getElementById('summary').hidden = view === 'container';
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === view);
   if (view === 'container') container.show(decodeURIComponent(m[1]));
   else container.hide();
+  if (view === 'events') events.show();
+  else events.hide();
   if (view === 'map') {
     map.resize();
     if (state.doc) map.update(state.doc);

@@ -1,7 +1,9 @@
-// One container: identity, cgroup, namespaces, PID 1 with its findings (evidence and fix), what it can
-// reach (isolation), the process tree, and live charts of CPU, memory, IO and pids from the agent's short history.
+// One container: identity, cgroup, namespaces, PID 1 with its findings (evidence and fix), when it started and
+// how often its PID 1 was replaced, its last events, what it can reach (isolation), the process tree, and live
+// charts of CPU, memory, IO and pids from the agent's short history.
+import {containerEvents} from './events.js';
 import {isolationPanel} from './isolation.js';
-import {badge, bytes, clear, displayName, el, getJson, millis, num, podLabel, RULES} from './util.js';
+import {ago, badge, bytes, clear, displayName, el, getJson, localTime, millis, num, podLabel, RULES} from './util.js';
 
 const CHARTS = [
   {key: 'cpu', title: 'CPU (cores)', axis: (v) => num(v, 2)},
@@ -10,7 +12,15 @@ const CHARTS = [
   {key: 'pids', title: 'Tasks (pids)', axis: (v) => num(v)},
 ];
 
-export function createContainerView(root, getDoc) {
+const EVENTS_SHOWN = 10;
+
+/** A full id of 64 hex digits, or a prefix of 12 or more, or a name, as the agent takes them in a container's path. */
+function eventOf(id) {
+  const prefix = /^[0-9a-f]{12,}$/.test(id);
+  return (e) => e.id === id || (prefix && e.id.startsWith(id)) || e.name === id;
+}
+
+export function createContainerView(root, getDoc, events) {
   let timer = null;
   let current = null;
   let charts = {};
@@ -36,6 +46,7 @@ export function createContainerView(root, getDoc) {
       isolation: el('div', {id: 'isolation'}),
       findings: el('div', {id: 'other-findings'}),
       tree: el('div', {id: 'process-tree'}),
+      events: el('div', {id: 'container-events-card'}),
     };
     const chartEls = CHARTS.map((c) => el('div', {class: 'chart-card card'}, el('h3', {}, c.title),
         el('div', {id: `chart-${c.key}`, class: 'chart', 'data-points': 0})));
@@ -48,6 +59,7 @@ export function createContainerView(root, getDoc) {
         el('div', {class: 'cards two'},
             el('div', {class: 'card'}, el('h3', {}, 'PID 1'), parts.pid1),
             el('div', {class: 'card'}, el('h3', {}, 'Process tree'), parts.tree)),
+        el('div', {class: 'card'}, el('h3', {}, 'Events'), parts.events),
         el('div', {class: 'card'}, el('h3', {}, 'Isolation'), parts.isolation),
         el('div', {class: 'card'}, el('h3', {}, 'Other findings'), parts.findings),
         el('div', {class: 'charts'}, chartEls));
@@ -71,13 +83,15 @@ export function createContainerView(root, getDoc) {
       parts.error.hidden = false;
       parts.error.textContent = e.status === 404 ? 'This container is gone from the node (or its id is unknown).'
           : `Could not read the container: ${e.message}`;
+      // a container gone keeps its last events (how it stopped) in the page's copy of the ring
+      if (e.status === 404) clear(parts.events, containerEvents(events.forContainer(eventOf(id), EVENTS_SHOWN)));
     }
     timer = setTimeout(() => poll(id), period);
   }
 
   function render(c, h) {
     clear(parts.title, el('h2', {id: 'container-name'}, displayName(c), ' ', el('span', {class: `rt rt-${c.runtime}`}, c.runtime)),
-        el('div', {class: 'badges'}, c.findings.map(badge)));
+        el('div', {class: 'badges'}, c.findings.map(badge)), lifecycle(c));
     identity(c);
     namespaces(c);
     pid1(c);
@@ -85,7 +99,19 @@ export function createContainerView(root, getDoc) {
     const others = c.findings.filter((f) => !f.rule.startsWith('pid1-'));
     clear(parts.findings, others.length ? others.map(finding) : el('p', {class: 'muted'}, 'None.'));
     clear(parts.tree, processTree(c.processList || []));
+    clear(parts.events, containerEvents(events.forContainer((e) => e.id === c.id, EVENTS_SHOWN)));
     updateCharts(c, h);
+  }
+
+  /** "started 3 min ago · restarts 2": when its PID 1 started, and how often another took its place. */
+  function lifecycle(c) {
+    return el('div', {class: 'lifecycle muted'},
+        c.startedAt ? el('span', {id: 'container-started', title: localTime(c.startedAt), 'data-started-at': c.startedAt},
+            `started ${ago(c.startedAt)}`) : null,
+        c.startedAt && c.restarts > 0 ? ' · ' : null,
+        c.restarts > 0 ? el('span', {id: 'container-restarts', class: 'restarts', 'data-restarts': c.restarts,
+          title: 'times another PID 1 took the place of the last one under this id, as this agent saw it'},
+        `restarts ${c.restarts}`) : null);
   }
 
   function dl(pairs) {

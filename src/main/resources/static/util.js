@@ -65,6 +65,38 @@ export function time(iso) {
   return Number.isNaN(t) ? '–' : new Date(t).toLocaleTimeString();
 }
 
+/** How long ago an instant was, in its largest unit ("12 s ago", "3 min ago", "2 d ago"); "in …" for one ahead of this browser's clock. */
+export function ago(iso, now = Date.now()) {
+  const t = millis(iso);
+  if (Number.isNaN(t)) return '–';
+  const s = (now - t) / 1000;
+  if (Math.abs(s) < 2) return 'just now';
+  const a = Math.abs(s);
+  const words = a < 60 ? `${Math.floor(a)} s` : a < 3600 ? `${Math.floor(a / 60)} min` : a < 86400 ? `${Math.floor(a / 3600)} h`
+      : `${Math.floor(a / 86400)} d`;
+  return s > 0 ? `${words} ago` : `in ${words}`;
+}
+
+/** A number of seconds in words: "42 s", "5 min 3 s", "2 h 4 min", "3 d 2 h". */
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '–';
+  const s = Math.max(0, seconds);
+  if (s < 10) return `${s < 1 ? s.toFixed(1) : Math.floor(s)} s`;
+  if (s < 60) return `${Math.floor(s)} s`;
+  const two = (big, bigUnit, small, smallUnit) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (s < 3600) return two(Math.floor(s / 60), 'min', Math.floor(s % 60), 's');
+  if (s < 86400) return two(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'min');
+  return two(Math.floor(s / 86400), 'd', Math.floor((s % 86400) / 3600), 'h');
+}
+
+/** An instant as this browser's local date and time (the time only when it is today). */
+export function localTime(iso) {
+  const t = millis(iso);
+  if (Number.isNaN(t)) return '–';
+  const d = new Date(t);
+  return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+}
+
 export function shortId(id) {
   return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
 }
