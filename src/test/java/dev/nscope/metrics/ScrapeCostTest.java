@@ -9,7 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 
 import static dev.nscope.testing.Cost.allocated;
-import static dev.nscope.testing.Cost.bestNanos;
+import static dev.nscope.testing.Cost.bestNanosInTurns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -39,7 +39,7 @@ class ScrapeCostTest {
         List<MetricFamily> families = ContainerMetrics.collect(SyntheticNode.containers(1000));
         int size = TextExposition.write(families, false, name -> true, 16).length();
         assertThat(size).isGreaterThan(1_500_000);
-        for (int i = 0; i < 5; i++) { // warm both
+        for (int i = 0; i < 40; i++) { // warm both well past the compilers' thresholds: a loaded machine's compile queue lags
             TextExposition.write(families, false, name -> true, size);
             TextExpositionTest.client(families, false);
         }
@@ -48,9 +48,12 @@ class ScrapeCostTest {
         System.out.printf("scrape of 1,000 containers: %,d bytes written, %,d allocated%n", size, bytes);
         assertThat(bytes).isLessThan(size * 3L / 2);
 
-        long ours = bestNanos(5, () -> TextExposition.write(families, false, name -> true, size + 4096));
-        long client = bestNanos(5, () -> TextExpositionTest.client(families, false));
-        System.out.printf("writing them: nscope %.1f ms, the Prometheus client (its snapshots and writer) %.1f ms (best of 5)%n", ours / 1e6, client / 1e6);
+        long[] nanos = bestNanosInTurns(11, () -> TextExposition.write(families, false, name -> true, size + 4096),
+                () -> TextExpositionTest.client(families, false));
+        long ours = nanos[0];
+        long client = nanos[1];
+        System.out.printf("writing them: nscope %.1f ms, the Prometheus client (its snapshots and writer) %.1f ms (best of 11, in turns)%n",
+                ours / 1e6, client / 1e6);
         assertThat(ours).isLessThan(client / 2);
     }
 

@@ -32,4 +32,18 @@ public final class Cost {
         }
         return best;
     }
+
+    /**
+     * The best of {@code runs} timings of {@code a} and of {@code b}, taken in turns, so that a stretch of a loaded
+     * machine or a collection falls on both alike: {@code [a, b]} in nanoseconds.
+     */
+    public static long[] bestNanosInTurns(int runs, Runnable a, Runnable b) {
+        long bestA = Long.MAX_VALUE;
+        long bestB = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            bestA = Math.min(bestA, bestNanos(1, a));
+            bestB = Math.min(bestB, bestNanos(1, b));
+        }
+        return new long[] {bestA, bestB};
+    }
 }
