@@ -50,6 +50,7 @@ public class EventsConfiguration {
                         NscopeProperties properties) {
         Lifecycle lifecycle = new Lifecycle(ring, scanner.layout(), new HostPaths(properties.procfs(), properties.sysfs()), exits);
         lifecycle.wantScans(scans::requestScan);
+        scans.gateRequests(lifecycle::scanDue);
         store.onPublish(lifecycle);
         return lifecycle;
     }

@@ -45,7 +45,10 @@ import java.util.function.LongSupplier;
  * </ul>
  * It also asks for a scan ({@link #wantScans}) when an exec comes from a process no container is known to hold
  * (a container may have started: the scan finds it without waiting for the interval), when a known PID 1 exits,
- * and when the kernel dropped events; the scan service debounces and spaces those. The events path reads no file
+ * and when the kernel dropped events; the scan service debounces and spaces those, and asks {@link #scanDue} when
+ * the time comes whether the scan is still wanted. For an exec it is once that process has lived
+ * {@link #SURVIVAL_NANOS}: a container's PID 1 does, while a shell loop or a build execs thousands of processes
+ * that are gone within milliseconds, which no scan could have seen and none needs to. The events path reads no file
  * of a process: it keeps the members of the containers (from each snapshot, and their forks since) in memory,
  * and reads a container's OOM-kill count only when one of its processes dies of SIGKILL.
  *
@@ -56,6 +59,10 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
     /** How long a container that went is remembered, for a return under the same id to name the exit before it. */
     static final long DEPARTED_KEEP_NANOS = 15 * 60_000_000_000L;
     static final int DEPARTED_MAX = 10_000;
+    /** How long a process that exec'd, held by no container, must live before a scan is due for it. */
+    static final long SURVIVAL_NANOS = 200_000_000L;
+    /** The most such execs kept waiting; past that a scan is due at once (and they are forgotten). */
+    static final int WAITING_MAX = 4096;
 
     private final EventRing ring;
     /** A container's OOM-kill count now, by its cgroup path (null: not known). */
@@ -73,6 +80,10 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
     private final Map<Integer, Member> members = new HashMap<>();
     /** Containers that went, for a while: their restart count and PID 1's exit, in the order they went. */
     private final LinkedHashMap<ContainerKey, Departed> departed = new LinkedHashMap<>();
+    /** Processes no container held that exec'd since the last scan began and have not exited: when each exec came. */
+    private final Map<Integer, Long> waitingExecs = new HashMap<>();
+    /** A scan is due whatever the execs: a known PID 1 exited, or the kernel dropped events. */
+    private boolean scanNow;
 
     /** A container as the last snapshot showed it, and what the events told of it since. */
     private static final class Live {
@@ -148,12 +159,19 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
                     case EXEC -> {
                         Member m = members.get(e.tgid());
                         if (m == null) {
+                            if (waitingExecs.size() >= WAITING_MAX) {
+                                waitingExecs.clear();
+                                scanNow = true;
+                            } else {
+                                waitingExecs.putIfAbsent(e.tgid(), nanoTime.getAsLong());
+                            }
                             scan = true;
                         } else {
                             members.put(e.tgid(), new Member(m.container, null));
                         }
                     }
                     case EXIT -> {
+                        waitingExecs.remove(e.tgid());
                         Member m = members.remove(e.tgid());
                         if (m == null) {
                             continue;
@@ -177,6 +195,7 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
                             String comm = m.comm != null ? m.comm : names.apply(e.tgid());
                             c.pid1Exit = new Exit(e.tgid(), comm, e.exitStatus(), at, oomRose,
                                     StopOutcome.of(e.exitStatus(), oomRose, c.rules));
+                            scanNow = true;
                             scan = true;
                         }
                     }
@@ -210,13 +229,41 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
     @Override
     public void overflow() {
         // what was missed cannot be asked again: a scan sees what is there now
+        synchronized (this) {
+            scanNow = true;
+        }
         wantScan.run();
+    }
+
+    /**
+     * Whether the scan asked for is due, when its time comes: 0 now (a PID 1 exited, events were dropped, or a
+     * process of no container that exec'd has lived {@link #SURVIVAL_NANOS}), above 0 the nanoseconds until the
+     * youngest such process will have, below 0 no longer wanted (all of them exited).
+     */
+    public synchronized long scanDue() {
+        if (scanNow) {
+            scanNow = false;
+            return 0;
+        }
+        long now = nanoTime.getAsLong();
+        long wait = -1;
+        for (long at : waitingExecs.values()) {
+            long left = SURVIVAL_NANOS - (now - at);
+            if (left <= 0) {
+                return 0;
+            }
+            wait = wait < 0 ? left : Math.min(wait, left);
+        }
+        return wait;
     }
 
     /** A snapshot was published: containers that came, went or got another PID 1 since the last one. */
     @Override
     public synchronized void accept(ScanSnapshot s) {
         long nowNanos = nanoTime.getAsLong();
+        // execs before this scan began: it saw what they became
+        long began = nowNanos - s.node().scanMillis() * 1_000_000L;
+        waitingExecs.values().removeIf(at -> at < began);
         Instant now = s.node().scannedAt() != null ? s.node().scannedAt() : clock.instant();
         Map<ContainerKey, Live> next = new HashMap<>(Math.max(16, s.containers().size() * 2));
         for (ContainerSnapshot c : s.containers()) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Runs the scanner every {@code nscope.scan-interval} on one background thread and publishes each
@@ -45,11 +46,19 @@ public class ScanService implements SmartLifecycle {
     private final AtomicBoolean requested = new AtomicBoolean();
     private volatile long lastRequestedScanNanos = System.nanoTime() - REQUEST_SPACING_NANOS;
     private final AtomicLong requestedScans = new AtomicLong();
+    /** Asked when a requested scan's time comes: nanoseconds to wait yet, 0 to scan, below 0 no longer wanted. */
+    private volatile LongSupplier requestDue = () -> 0;
+    private volatile long lastScanNanos;
 
     /** How long a requested scan waits for the requests that follow it (a container's start is a burst of execs). */
     static final long REQUEST_DEBOUNCE_NANOS = 200_000_000L;
-    /** The least time between two requested scans: at most two a second, however many requests come. */
+    /**
+     * The least time between two requested scans: at most two a second, however many requests come, and at least
+     * {@link #REQUEST_SPACING_SCANS} times the last scan's length, so that on a node whose scans are long the
+     * requested ones take at most a fifth of a core.
+     */
     static final long REQUEST_SPACING_NANOS = 500_000_000L;
+    static final int REQUEST_SPACING_SCANS = 5;
 
     public ScanService(Scanner scanner, SnapshotStore store, Duration interval) {
         this(scanner, store, interval, new AgentWarnings());
@@ -68,9 +77,11 @@ public class ScanService implements SmartLifecycle {
         try {
             long t0 = System.nanoTime();
             ScanSnapshot s = scanner.scan();
+            long took = System.nanoTime() - t0;
+            lastScanNanos = took;
             synchronized (errorTotals) {
                 s.node().scanErrors().forEach((k, v) -> errorTotals.merge(k, v, Long::sum));
-                scanSeconds += (System.nanoTime() - t0) / 1e9;
+                scanSeconds += took / 1e9;
             }
             successes.incrementAndGet();
             store.publish(agentWarnings.addTo(s));
@@ -88,25 +99,49 @@ public class ScanService implements SmartLifecycle {
     /**
      * Asks for a scan soon, besides the interval's: the process events saw a process no container is known to hold
      * exec, or a PID 1 exit. Requests within {@link #REQUEST_DEBOUNCE_NANOS} make one scan, and requested scans are
-     * at least {@link #REQUEST_SPACING_NANOS} apart; they run on the scanning thread like the others. Never blocks.
+     * spaced ({@link #REQUEST_SPACING_NANOS}); when its time comes, the {@linkplain #gateRequests gate} says whether
+     * it is still wanted, or how much later. They run on the scanning thread like the others. Never blocks.
      */
     public void requestScan() {
-        ScheduledExecutorService ex = executor;
-        if (ex == null || !running || !requested.compareAndSet(false, true)) {
+        if (!requested.compareAndSet(false, true)) {
             return;
         }
         long sinceLast = System.nanoTime() - lastRequestedScanNanos;
-        long delay = Math.max(REQUEST_DEBOUNCE_NANOS, REQUEST_SPACING_NANOS - sinceLast);
+        long spacing = Math.max(REQUEST_SPACING_NANOS, REQUEST_SPACING_SCANS * lastScanNanos);
+        schedule(Math.max(REQUEST_DEBOUNCE_NANOS, spacing - sinceLast));
+    }
+
+    /** Who says, as a requested scan's time comes, whether it is still wanted (by default it always is). */
+    public void gateRequests(LongSupplier due) {
+        this.requestDue = due;
+    }
+
+    private void schedule(long delayNanos) {
+        ScheduledExecutorService ex = executor;
+        if (ex == null || !running) {
+            requested.set(false);
+            return;
+        }
         try {
-            ex.schedule(() -> {
-                requested.set(false);
-                lastRequestedScanNanos = System.nanoTime();
-                requestedScans.incrementAndGet();
-                runOnce();
-            }, delay, TimeUnit.NANOSECONDS);
+            ex.schedule(this::requestedScan, delayNanos, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             requested.set(false);
         }
+    }
+
+    private void requestedScan() {
+        long wait = requestDue.getAsLong();
+        if (wait > 0) {
+            schedule(wait);
+            return;
+        }
+        requested.set(false);
+        if (wait < 0) {
+            return;
+        }
+        lastRequestedScanNanos = System.nanoTime();
+        requestedScans.incrementAndGet();
+        runOnce();
     }
 
     /** Scans run at a request since the start (not counting the interval's). */

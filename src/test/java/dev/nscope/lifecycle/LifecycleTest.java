@@ -211,4 +211,45 @@ class LifecycleTest {
         lifecycle.overflow();
         assertThat(scans.get()).as("dropped events: a scan").isEqualTo(2);
     }
+
+    @Test
+    void aScanAskedForAnExecIsDueOnlyOnceThatProcessHasLivedAWhileAndNotWhenItExitedBefore() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(NANOS);
+        Lifecycle l = new Lifecycle(ring, path -> null, pid -> null, exits, Clock.fixed(NOW, ZoneOffset.UTC), clock::get);
+        l.wantScans(scans::incrementAndGet);
+        l.accept(snapshot(web(100, 0)));
+        assertThat(l.scanDue()).as("nothing asked for").isNegative();
+
+        // a storm of short processes: each asks, each is gone before the scan would come
+        for (int pid = 1000; pid < 1100; pid++) {
+            l.events(List.of(ProcessEvent.exec(pid, pid, clock.get())));
+            clock.addAndGet(1_000_000);
+            l.events(List.of(exit(pid, 0)));
+        }
+        assertThat(scans.get()).as("each exec of a process no container holds asks").isEqualTo(100);
+        assertThat(l.scanDue()).as("all of them exited: no scan").isNegative();
+
+        // a process that stays (a container's PID 1): due once it has lived the survival time
+        l.events(List.of(ProcessEvent.exec(2000, 2000, clock.get())));
+        clock.addAndGet(50_000_000);
+        assertThat(l.scanDue()).as("asked again when it will have lived long enough").isEqualTo(Lifecycle.SURVIVAL_NANOS - 50_000_000);
+        clock.addAndGet(Lifecycle.SURVIVAL_NANOS);
+        assertThat(l.scanDue()).isZero();
+        // the scan that came saw it: no more due for it
+        l.accept(snapshot(web(100, 0)));
+        assertThat(l.scanDue()).isNegative();
+
+        // a PID 1's exit and dropped events are due at once, once
+        l.events(List.of(exit(100, SIGTERM)));
+        assertThat(l.scanDue()).isZero();
+        assertThat(l.scanDue()).isNegative();
+        l.overflow();
+        assertThat(l.scanDue()).isZero();
+
+        // more waiting execs than are kept: due at once
+        for (int pid = 10_000; pid <= 10_000 + Lifecycle.WAITING_MAX; pid++) {
+            l.events(List.of(ProcessEvent.exec(pid, pid, clock.get())));
+        }
+        assertThat(l.scanDue()).isZero();
+    }
 }
