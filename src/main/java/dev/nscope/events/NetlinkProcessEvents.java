@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * changes.
  *
  * <p>One daemon thread receives: a blocking receive (woken every {@link NetlinkSocket#TIMEOUT_MILLIS} to see a
- * stop), then up to {@link #BATCH} more without waiting, handed to the listener as one batch. Nothing is queued
+ * stop), then up to {@link #BATCH} more without waiting, handed to the listener as one batch; after a batch that
+ * emptied the socket it pauses {@link #COALESCE_NANOS}, so that in an exec storm one wake-up takes the events of
+ * that pause, not one event each (the kernel wakes a waiting receiver at every message). Nothing is queued
  * in the JVM: the only buffer is the socket's, of a fixed size; when the listener falls behind the kernel drops
  * messages, the receive answers {@code ENOBUFS}, and the listener's {@link ProcessEventListener#overflow()} is
  * called (the consumer rescans). What was dropped is counted exactly from the per-CPU sequence numbers
@@ -31,6 +33,8 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
     /** Asked of the kernel, which doubles it: about 2 s of a 10,000-execs-a-second storm. */
     public static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
     static final int BATCH = 256;
+    /** The pause after a batch that emptied the socket: how late an event may be handed on, at most, in a storm. */
+    static final long COALESCE_NANOS = 20_000_000L;
     static final long STOP_WAIT_MILLIS = NetlinkSocket.TIMEOUT_MILLIS + 300;
     /** How long the kernel may take to acknowledge the subscription (it answers within the send, in practice). */
     static final long ACK_WAIT_NANOS = 5_000_000_000L;
@@ -118,6 +122,7 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
                     continue;
                 }
                 take(view, n, batch);
+                boolean emptied = false;
                 for (int i = 1; i < BATCH && !stopping; i++) {
                     n = s.receive(false);
                     if (n < 0) {
@@ -125,11 +130,15 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
                             batch = deliver(listener, batch);
                             handleError(NetlinkSocket.ENOBUFS, listener);
                         }
+                        emptied = n == -NetlinkSocket.EAGAIN;
                         break;
                     }
                     take(view, n, batch);
                 }
                 batch = deliver(listener, batch);
+                if (emptied && state != State.STARTING && !stopping) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(COALESCE_NANOS);
+                }
             }
         } finally {
             synchronized (this) {
