@@ -65,4 +65,24 @@ class ArchitectureTest {
     void noPackageIsInACycle() {
         slices().matching("dev.nscope.(*)..").should().beFreeOfCycles().check(MAIN);
     }
+
+    /** Small files named after what they hold: none of the sources is over 300 lines. */
+    @Test
+    void noSourceFileIsOver300Lines() throws java.io.IOException {
+        java.nio.file.Path root = java.nio.file.Path.of("src/main/java");
+        java.util.Map<String, Long> over = new java.util.TreeMap<>();
+        try (var files = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                long lines;
+                try (var l = java.nio.file.Files.lines(f)) {
+                    lines = l.count();
+                }
+                if (lines > 300) {
+                    over.put(root.relativize(f).toString(), lines);
+                }
+            }
+        }
+        assertThat(root).isDirectory();
+        assertThat(over).isEmpty();
+    }
 }

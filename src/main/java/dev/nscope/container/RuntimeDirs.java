@@ -16,4 +16,17 @@ public record RuntimeDirs(Path dockerRoot, Path containerdState, List<Path> cont
         return new RuntimeDirs(Path.of("/var/lib/docker"), Path.of("/run/containerd"),
                 List.of(Path.of("/run/containers/storage"), Path.of("/var/lib/containers/storage")), Path.of("/run/user"));
     }
+
+    /** The directories whose files a runtime or the kubelet made for one container (its hosts, resolv.conf, secrets). */
+    public List<String> perContainerFileDirs() {
+        List<String> p = new java.util.ArrayList<>();
+        p.add(dockerRoot.resolve("containers").toString());
+        p.add("/var/lib/kubelet/pods");
+        p.add("/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes");
+        p.add(containerdState.resolve("io.containerd.grpc.v1.cri/sandboxes").toString());
+        for (Path s : containersStorage) {
+            p.add(s.resolve("overlay-containers").toString());
+        }
+        return p;
+    }
 }

@@ -86,22 +86,13 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
                 socket.close();
                 socket = null;
             }
-            unavailable(reason(e));
+            unavailable(e.reason());
             return;
         }
         NetlinkSocket s = socket;
         thread = new Thread(() -> receive(s, listener), "nscope-process-events");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    static String reason(NetlinkSocket.NetlinkException e) {
-        return switch (e.errno) {
-            case NetlinkSocket.EPROTONOSUPPORT -> "the kernel has no process events connector (CONFIG_PROC_EVENTS)";
-            case NetlinkSocket.EPERM, NetlinkSocket.EACCES ->
-                    "no CAP_NET_ADMIN, which Linux before 6.6 needs for process events (" + e.getMessage() + ")";
-            default -> "the process events connector could not be opened (" + e.getMessage() + ")";
-        };
     }
 
     private void receive(NetlinkSocket s, ProcessEventListener listener) {

@@ -81,6 +81,15 @@ final class NetlinkSocket implements AutoCloseable {
             super(call + ": errno " + errno);
             this.errno = errno;
         }
+
+        /** Why the process events cannot be had, in the words of {@code node.warnings}. */
+        String reason() {
+            return switch (errno) {
+                case EPROTONOSUPPORT -> "the kernel has no process events connector (CONFIG_PROC_EVENTS)";
+                case EPERM, EACCES -> "no CAP_NET_ADMIN, which Linux before 6.6 needs for process events (" + getMessage() + ")";
+                default -> "the process events connector could not be opened (" + getMessage() + ")";
+            };
+        }
     }
 
     private final int fd;

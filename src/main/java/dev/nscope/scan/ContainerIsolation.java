@@ -24,7 +24,6 @@ import dev.nscope.proc.ProcessIdentity;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,20 +52,7 @@ final class ContainerIsolation {
     ContainerIsolation(HostPaths paths, CgroupLayout layout, RuntimeDirs dirs) {
         this.paths = paths;
         this.layout = layout;
-        this.policy = new HostPathPolicy(managedPrefixes(dirs));
-    }
-
-    /** The directories whose files a runtime or the kubelet made for one container. */
-    static List<String> managedPrefixes(RuntimeDirs dirs) {
-        List<String> p = new ArrayList<>();
-        p.add(dirs.dockerRoot().resolve("containers").toString());
-        p.add("/var/lib/kubelet/pods");
-        p.add("/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes");
-        p.add(dirs.containerdState().resolve("io.containerd.grpc.v1.cri/sandboxes").toString());
-        for (Path s : dirs.containersStorage()) {
-            p.add(s.resolve("overlay-containers").toString());
-        }
-        return p;
+        this.policy = new HostPathPolicy(dirs.perContainerFileDirs());
     }
 
     /** What is read once per identity of the process the isolation is read from. */

@@ -241,11 +241,11 @@ class NetlinkProcessEventsLiveTest {
 
     @Test
     void eachRefusalHasItsReason() {
-        assertThat(NetlinkProcessEvents.reason(new NetlinkSocket.NetlinkException("bind", NetlinkSocket.EPERM)))
+        assertThat(new NetlinkSocket.NetlinkException("bind", NetlinkSocket.EPERM).reason())
                 .isEqualTo("no CAP_NET_ADMIN, which Linux before 6.6 needs for process events (bind: errno 1)");
-        assertThat(NetlinkProcessEvents.reason(new NetlinkSocket.NetlinkException("socket", NetlinkSocket.EPROTONOSUPPORT)))
+        assertThat(new NetlinkSocket.NetlinkException("socket", NetlinkSocket.EPROTONOSUPPORT).reason())
                 .isEqualTo("the kernel has no process events connector (CONFIG_PROC_EVENTS)");
-        assertThat(NetlinkProcessEvents.reason(new NetlinkSocket.NetlinkException("socket", 24)))
+        assertThat(new NetlinkSocket.NetlinkException("socket", 24).reason())
                 .isEqualTo("the process events connector could not be opened (socket: errno 24)");
     }
 

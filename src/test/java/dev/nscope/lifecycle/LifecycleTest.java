@@ -232,8 +232,8 @@ class LifecycleTest {
         // a process that stays (a container's PID 1): due once it has lived the survival time
         l.events(List.of(ProcessEvent.exec(2000, 2000, clock.get())));
         clock.addAndGet(50_000_000);
-        assertThat(l.scanDue()).as("asked again when it will have lived long enough").isEqualTo(Lifecycle.SURVIVAL_NANOS - 50_000_000);
-        clock.addAndGet(Lifecycle.SURVIVAL_NANOS);
+        assertThat(l.scanDue()).as("asked again when it will have lived long enough").isEqualTo(ScanDemand.SURVIVAL_NANOS - 50_000_000);
+        clock.addAndGet(ScanDemand.SURVIVAL_NANOS);
         assertThat(l.scanDue()).isZero();
         // the scan that came saw it: no more due for it
         l.accept(snapshot(web(100, 0)));
@@ -247,7 +247,7 @@ class LifecycleTest {
         assertThat(l.scanDue()).isZero();
 
         // more waiting execs than are kept: due at once
-        for (int pid = 10_000; pid <= 10_000 + Lifecycle.WAITING_MAX; pid++) {
+        for (int pid = 10_000; pid <= 10_000 + ScanDemand.WAITING_MAX; pid++) {
             l.events(List.of(ProcessEvent.exec(pid, pid, clock.get())));
         }
         assertThat(l.scanDue()).isZero();
