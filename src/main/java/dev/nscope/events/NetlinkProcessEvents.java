@@ -18,9 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * changes.
  *
  * <p>One daemon thread receives: a blocking receive (woken every {@link NetlinkSocket#TIMEOUT_MILLIS} to see a
- * stop), then up to {@link #BATCH} more without waiting, handed to the listener as one batch; after a batch that
- * emptied the socket it pauses {@link #COALESCE_NANOS}, so that in an exec storm one wake-up takes the events of
- * that pause, not one event each (the kernel wakes a waiting receiver at every message). Nothing is queued
+ * stop), then up to {@link #BATCH} more without waiting, handed to the listener as one batch. While events keep
+ * coming (a batch within {@link #COALESCE_NANOS} of the one before), it pauses that long after a batch that emptied
+ * the socket, so that in an exec storm one wake-up takes the events of the pause, not one event each (the kernel
+ * wakes a waiting receiver at every message); an event after a quiet spell is handed on at once (a PID 1's exit:
+ * its container's OOM count is read before the runtime removes the cgroup). Nothing is queued
  * in the JVM: the only buffer is the socket's, of a fixed size; when the listener falls behind the kernel drops
  * messages, the receive answers {@code ENOBUFS}, and the listener's {@link ProcessEventListener#overflow()} is
  * called (the consumer rescans). What was dropped is counted exactly from the per-CPU sequence numbers
@@ -33,7 +35,7 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
     /** Asked of the kernel, which doubles it: about 2 s of a 10,000-execs-a-second storm. */
     public static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
     static final int BATCH = 256;
-    /** The pause after a batch that emptied the socket: how late an event may be handed on, at most, in a storm. */
+    /** The pause after a batch that emptied the socket, in a stream of events: how late one may be handed on then. */
     static final long COALESCE_NANOS = 20_000_000L;
     static final long STOP_WAIT_MILLIS = NetlinkSocket.TIMEOUT_MILLIS + 300;
     /** How long the kernel may take to acknowledge the subscription (it answers within the send, in practice). */
@@ -99,6 +101,7 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
         ByteBuffer view = ByteBuffer.wrap(s.bytes()).order(ByteOrder.nativeOrder());
         List<ProcessEvent> batch = new ArrayList<>();
         long since = System.nanoTime();
+        long lastBatch = since - 2 * COALESCE_NANOS;
         try {
             while (!stopping) {
                 int n = s.receive(true);
@@ -127,9 +130,12 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
                     take(view, n, batch);
                 }
                 batch = deliver(listener, batch);
-                if (emptied && state != State.STARTING && !stopping) {
+                long now = System.nanoTime();
+                if (emptied && now - lastBatch < COALESCE_NANOS && state != State.STARTING && !stopping) {
                     java.util.concurrent.locks.LockSupport.parkNanos(COALESCE_NANOS);
+                    now = System.nanoTime();
                 }
+                lastBatch = now;
             }
         } finally {
             synchronized (this) {
