@@ -1,6 +1,7 @@
 package dev.nscope.container;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record RuntimeDirs(Path dockerRoot, Path containerdState, List<Path> cont
 
     /** The directories whose files a runtime or the kubelet made for one container (its hosts, resolv.conf, secrets). */
     public List<String> perContainerFileDirs() {
-        List<String> p = new java.util.ArrayList<>();
+        List<String> p = new ArrayList<>();
         p.add(dockerRoot.resolve("containers").toString());
         p.add("/var/lib/kubelet/pods");
         p.add("/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes");

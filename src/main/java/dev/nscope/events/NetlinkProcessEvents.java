@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The kernel's process events connector ({@code NETLINK_CONNECTOR}, group {@code CN_IDX_PROC}): forks, execs and
@@ -19,13 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>One daemon thread receives: a blocking receive (woken every {@link NetlinkSocket#TIMEOUT_MILLIS} to see a
  * stop), then up to {@link #BATCH} more without waiting, handed to the listener as one batch. While events keep
- * coming (a batch within {@link #COALESCE_NANOS} of the one before), it pauses that long after a batch that emptied
- * the socket, so that in an exec storm one wake-up takes the events of the pause, not one event each (the kernel
- * wakes a waiting receiver at every message); an event after a quiet spell is handed on at once (a PID 1's exit:
- * its container's OOM count is read before the runtime removes the cgroup). Nothing is queued
- * in the JVM: the only buffer is the socket's, of a fixed size; when the listener falls behind the kernel drops
- * messages, the receive answers {@code ENOBUFS}, and the listener's {@link ProcessEventListener#overflow()} is
- * called (the consumer rescans). What was dropped is counted exactly from the per-CPU sequence numbers
+ * coming (a batch within {@link #COALESCE_NANOS} of the one before) it pauses that long after a batch that emptied
+ * the socket: in an exec storm a wake-up takes many events, not one (the kernel wakes a receiver at every message);
+ * an event after a quiet spell (a PID 1's exit, whose OOM count must be read before its cgroup goes) is handed on
+ * at once. Nothing is queued in the JVM: the only buffer is the socket's, of a fixed size; when the listener falls
+ * behind the kernel drops messages, the receive answers {@code ENOBUFS}, and the listener's
+ * {@link ProcessEventListener#overflow()} is called (the consumer rescans). What was dropped is counted exactly from the per-CPU sequence numbers
  * ({@link SequenceGaps}). No file is read per event.
  *
  * <p>{@link #close()} unsubscribes ({@code PROC_CN_MCAST_IGNORE}: the kernel counts listeners and sends events
@@ -132,7 +132,7 @@ public final class NetlinkProcessEvents implements ProcessEventSource {
                 batch = deliver(listener, batch);
                 long now = System.nanoTime();
                 if (emptied && now - lastBatch < COALESCE_NANOS && state != State.STARTING && !stopping) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(COALESCE_NANOS);
+                    LockSupport.parkNanos(COALESCE_NANOS);
                     now = System.nanoTime();
                 }
                 lastBatch = now;

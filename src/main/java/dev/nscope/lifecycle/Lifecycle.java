@@ -2,6 +2,7 @@ package dev.nscope.lifecycle;
 
 import dev.nscope.cgroup.CgroupLayout;
 import dev.nscope.container.ContainerKey;
+import dev.nscope.container.Departed;
 import dev.nscope.events.ContainerEvent;
 import dev.nscope.events.EventRing;
 import dev.nscope.events.ProcessEvent;
@@ -66,7 +67,8 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
     private Map<ContainerKey, Live> live;
     /** Which container each known process (tgid) belongs to: the last snapshot's members and their forks since. */
     private final Map<Integer, Member> members = new HashMap<>();
-    private final Departures departed = new Departures();
+    /** Containers that went, for a return under the same id to name the exit before it. */
+    private final Departed<Gone> departed = new Departed<>();
     private final ScanDemand demand = new ScanDemand();
 
     /** A container as the last snapshot showed it, and what the events told of it since. */
@@ -93,6 +95,10 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
     }
 
     private record Member(Live container, String comm) {
+    }
+
+    /** What a container that went left: its last snapshot and its PID 1's exit (null when none came). */
+    private record Gone(ContainerSnapshot last, Pid1Exit exit) {
     }
 
     public Lifecycle(EventRing ring, CgroupLayout layout, HostPaths paths, PidExits exits) {
@@ -136,7 +142,7 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
                     case EXEC -> {
                         Member m = members.get(e.tgid());
                         if (m == null) {
-                            demand.exec(e.tgid(), nanoTime.getAsLong());
+                            demand.exec(e.tgid(), e.nanos());
                             scan = true;
                         } else {
                             members.put(e.tgid(), new Member(m.container, null));
@@ -227,8 +233,8 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
                 continue;
             }
             if (was == null) {
-                Departures.Departed d = departed.remove(key);
-                if (d != null && c.restarts() > d.restarts()) {
+                Gone d = departed.returned(key);
+                if (d != null && c.restarts() > d.last().restarts()) {
                     ring.add(ContainerEvents.restarted(c, d.last(), d.exit(), now));
                 } else {
                     ring.add(ContainerEvents.started(c, c.startedAt() != null ? c.startedAt() : now));
@@ -247,7 +253,7 @@ public final class Lifecycle implements ProcessEventListener, Consumer<ScanSnaps
             for (Live was : live.values()) {
                 if (!next.containsKey(was.key)) {
                     ring.add(ContainerEvents.stopped(was.c, was.pid1Exit, now));
-                    departed.went(was.key, was.c, was.pid1Exit, nowNanos);
+                    departed.went(was.key, new Gone(was.c, was.pid1Exit), nowNanos);
                 }
             }
         }

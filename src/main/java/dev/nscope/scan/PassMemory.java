@@ -5,6 +5,7 @@ import dev.nscope.cgroup.CgroupStatsReader;
 import dev.nscope.cgroup.ContainerStats;
 import dev.nscope.container.CgroupClaim;
 import dev.nscope.container.ContainerKey;
+import dev.nscope.container.Departed;
 import dev.nscope.container.ContainerMetadata;
 import dev.nscope.container.RuntimeMetadataReader;
 import dev.nscope.host.ErrorCounts;
@@ -58,8 +59,8 @@ import java.util.Set;
  * </table>
  *
  * A container's memory is dropped with the container: a pass that does not assemble it forgets it, but for
- * its restart count and its last PID 1, kept {@link #DEPARTED_KEEP_NANOS} (at most {@link #DEPARTED_MAX}
- * containers) so that one that comes back with the same id (a {@code docker restart}, a restart policy)
+ * its restart count and its last PID 1, kept as {@link Departed} keeps containers that went, so that one
+ * that comes back with the same id (a {@code docker restart}, a restart policy)
  * counts a restart. Not thread-safe: the scanning thread owns it.
  */
 final class PassMemory {
@@ -70,8 +71,6 @@ final class PassMemory {
     static final int LACKING_RECHECK = 256;
     static final int BLKIO_REPROBE = 16;
     static final long METADATA_REFRESH_NANOS = 60_000_000_000L;
-    static final long DEPARTED_KEEP_NANOS = 15 * 60_000_000_000L;
-    static final int DEPARTED_MAX = 10_000;
 
     /** What a container left from the passes before. */
     static final class Container {
@@ -107,10 +106,10 @@ final class PassMemory {
     }
 
     private final Map<ContainerKey, Container> containers = new HashMap<>();
-    /** Containers gone in the last {@link #DEPARTED_KEEP_NANOS}: their last PID 1 and restarts, in the order they went. */
-    private final java.util.LinkedHashMap<ContainerKey, Departed> departed = new java.util.LinkedHashMap<>();
+    /** Containers that went a while ago: their last PID 1 and restarts. */
+    private final Departed<Left> departed = new Departed<>();
 
-    private record Departed(ProcessIdentity lastPid1, int restarts, long goneAtNanos) {
+    private record Left(ProcessIdentity lastPid1, int restarts) {
     }
     /** The pids whose {@code stat} this pass carries over: the live members of idle containers. */
     private final BitSet carriedStats = new BitSet();
@@ -172,7 +171,7 @@ final class PassMemory {
         Container c = containers.get(key);
         if (c == null) {
             c = new Container();
-            Departed d = departed.remove(key);
+            Left d = departed.returned(key);
             if (d != null) {
                 c.lastPid1 = d.lastPid1();
                 c.restarts = d.restarts();
@@ -257,17 +256,11 @@ final class PassMemory {
             if (c.seenPass != pass) {
                 it.remove();
                 if (c.lastPid1 != null) {
-                    departed.put(e.getKey(), new Departed(c.lastPid1, c.restarts, nowNanos));
+                    departed.went(e.getKey(), new Left(c.lastPid1, c.restarts), nowNanos);
                 }
             }
         }
-        for (java.util.Iterator<Departed> it = departed.values().iterator(); it.hasNext(); ) {
-            Departed d = it.next();
-            if (departed.size() <= DEPARTED_MAX && nowNanos - d.goneAtNanos() < DEPARTED_KEEP_NANOS) {
-                break; // the rest went later
-            }
-            it.remove();
-        }
+        departed.forget(nowNanos);
         return containers.keySet();
     }
 }
